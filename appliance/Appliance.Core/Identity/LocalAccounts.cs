@@ -1,0 +1,312 @@
+using Appliance.Core.Validation;
+using Appliance.Crypto;
+
+namespace Appliance.Core.Identity;
+
+/// <summary>
+/// Local staff accounts: the bootstrap of the first administrator, password and TOTP sign-in with lockout,
+/// TOTP enrolment and personal API tokens.
+/// </summary>
+public sealed class LocalAccounts
+{
+    // A fixed hash to verify against when the user does not exist, so that "no such user" costs as much as "wrong password".
+    private static readonly Lazy<string> DummyHash = new(() => PasswordHasher.Hash("not-a-real-password-" + SecretToken.Generate()));
+
+    private readonly IIdentityStore _store;
+    private readonly TimeProvider _time;
+
+    public LocalAccounts(IIdentityStore store, TimeProvider time)
+    {
+        _store = store;
+        _time = time;
+    }
+
+    /// <summary>
+    /// At start-up: when no account exists, issues a fresh bootstrap grant (replacing any earlier one) and returns its
+    /// token for the operator; otherwise removes any leftover grant and returns null.
+    /// </summary>
+    public async Task<string?> PrepareBootstrapAsync(CancellationToken cancellationToken = default)
+    {
+        if (await _store.CountUsersAsync(cancellationToken) > 0)
+        {
+            if (await _store.GetBootstrapGrantAsync(cancellationToken) is not null)
+            {
+                await _store.SetBootstrapGrantAsync(null, cancellationToken);
+            }
+
+            return null;
+        }
+
+        var token = SecretToken.Generate();
+        var grant = new BootstrapGrant(SecretToken.Hash(token), _time.GetUtcNow() + AccountRules.BootstrapLifetime);
+        await _store.SetBootstrapGrantAsync(grant, cancellationToken);
+        return token;
+    }
+
+    /// <summary>True when the token is the current, unexpired bootstrap grant and no account exists yet.</summary>
+    public async Task<bool> IsBootstrapTokenValidAsync(string? token, CancellationToken cancellationToken = default)
+    {
+        if (!SecretToken.LooksValid(token))
+        {
+            return false;
+        }
+
+        var grant = await _store.GetBootstrapGrantAsync(cancellationToken);
+        return grant is not null && _time.GetUtcNow() < grant.ExpiresAt && SecretToken.Matches(token!, grant.TokenHash) &&
+               await _store.CountUsersAsync(cancellationToken) == 0;
+    }
+
+    /// <summary>Creates the first administrator (all roles) with the bootstrap token, which is consumed.</summary>
+    public async Task<Outcome<StaffUser>> CompleteBootstrapAsync(string? token, string? userName, string? displayName, string? password, CancellationToken cancellationToken = default)
+    {
+        if (!await IsBootstrapTokenValidAsync(token, cancellationToken))
+        {
+            return Outcome<StaffUser>.Fail(FailureKind.NotFound, Messages.NotAllowed);
+        }
+
+        var errors = new ValidationErrors();
+        var (name, display) = AccountRules.Validate(errors, userName, displayName, password);
+        if (!errors.IsEmpty)
+        {
+            return Outcome<StaffUser>.Invalid(errors);
+        }
+
+        var user = NewUser(name!, display!, password!, StaffRoles.All);
+        return await _store.TryConsumeBootstrapAsync(SecretToken.Hash(token!), user, _time.GetUtcNow(), cancellationToken)
+            ? Outcome<StaffUser>.Ok(user)
+            : Outcome<StaffUser>.Fail(FailureKind.NotFound, Messages.NotAllowed);
+    }
+
+    /// <summary>An operator creates a local account with the given roles.</summary>
+    public async Task<Outcome<StaffUser>> CreateUserAsync(StaffActor actor, string? userName, string? displayName, string? password, StaffRoles roles, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        if (!actor.Has(StaffRoles.Operator))
+        {
+            return Outcome<StaffUser>.Fail(FailureKind.Forbidden, Messages.NotAllowed);
+        }
+
+        var errors = new ValidationErrors();
+        var (name, display) = AccountRules.Validate(errors, userName, displayName, password);
+        if ((roles & ~StaffRoles.All) != 0)
+        {
+            errors.Add("roles", Messages.InvalidRole);
+        }
+
+        if (!errors.IsEmpty)
+        {
+            return Outcome<StaffUser>.Invalid(errors);
+        }
+
+        var user = NewUser(name!, display!, password!, roles);
+        if (!await _store.TryAddUserAsync(user, cancellationToken))
+        {
+            errors.Add("userName", Messages.UserNameTaken);
+            return Outcome<StaffUser>.Invalid(errors);
+        }
+
+        return Outcome<StaffUser>.Ok(user);
+    }
+
+    /// <summary>First step: user name and password. Failures count towards the lockout.</summary>
+    public async Task<SignInResult> CheckPasswordAsync(string? userName, string? password, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrEmpty(userName) || string.IsNullOrEmpty(password) ||
+            userName.Length > AccountRules.MaxUserNameLength || password.Length > AccountRules.MaxPasswordLength)
+        {
+            return SignInResult.Failed;
+        }
+
+        var user = await _store.FindUserByNameAsync(userName.Trim(), cancellationToken);
+        if (user is null || user.Disabled)
+        {
+            PasswordHasher.Verify(password, DummyHash.Value);
+            return SignInResult.Failed;
+        }
+
+        var now = _time.GetUtcNow();
+        if (user.LockedUntil is { } until && until > now)
+        {
+            return SignInResult.LockedOut;
+        }
+
+        if (!PasswordHasher.Verify(password, user.PasswordHash))
+        {
+            return await RecordFailureAsync(user, now, cancellationToken);
+        }
+
+        if (PasswordHasher.NeedsRehash(user.PasswordHash))
+        {
+            user = user with { PasswordHash = PasswordHasher.Hash(password) };
+            await _store.UpdateUserAsync(user, cancellationToken);
+        }
+
+        return new SignInResult(user.TotpEnabled ? SignInStatus.NeedsCode : SignInStatus.NeedsEnrolment, user);
+    }
+
+    /// <summary>Second step: the code from the authenticator. A used code cannot be used again.</summary>
+    public async Task<SignInResult> CheckCodeAsync(string userId, string? code, CancellationToken cancellationToken = default)
+    {
+        var user = await _store.FindUserByIdAsync(userId, cancellationToken);
+        if (user is null || user.Disabled || !user.TotpEnabled || user.TotpSecret is null)
+        {
+            return SignInResult.Failed;
+        }
+
+        var now = _time.GetUtcNow();
+        if (user.LockedUntil is { } until && until > now)
+        {
+            return SignInResult.LockedOut;
+        }
+
+        if (code is null || !Totp.TryVerify(user.TotpSecret, code, now, user.TotpLastStep, out var step))
+        {
+            return await RecordFailureAsync(user, now, cancellationToken);
+        }
+
+        user = user with { TotpLastStep = step, FailedSignIns = 0, LockedUntil = null, LastSignInAt = now };
+        await _store.UpdateUserAsync(user, cancellationToken);
+        return new SignInResult(SignInStatus.SignedIn, user);
+    }
+
+    /// <summary>
+    /// Starts (or restarts) TOTP enrolment for a user who has not finished it, returning the secret to show.
+    /// An enrolled user cannot be re-enrolled this way: resetting a second factor is an operator's act.
+    /// </summary>
+    public async Task<byte[]?> BeginEnrolmentAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        var user = await _store.FindUserByIdAsync(userId, cancellationToken);
+        if (user is null || user.Disabled || user.TotpEnabled)
+        {
+            return null;
+        }
+
+        if (user.TotpSecret is { Length: > 0 } existing)
+        {
+            return existing;
+        }
+
+        var secret = Totp.GenerateSecret();
+        await _store.UpdateUserAsync(user with { TotpSecret = secret }, cancellationToken);
+        return secret;
+    }
+
+    /// <summary>Finishes enrolment when the person proves a code; that completes the sign-in too.</summary>
+    public async Task<SignInResult> ConfirmEnrolmentAsync(string userId, string? code, CancellationToken cancellationToken = default)
+    {
+        var user = await _store.FindUserByIdAsync(userId, cancellationToken);
+        if (user is null || user.Disabled || user.TotpEnabled || user.TotpSecret is null)
+        {
+            return SignInResult.Failed;
+        }
+
+        var now = _time.GetUtcNow();
+        if (user.LockedUntil is { } until && until > now)
+        {
+            return SignInResult.LockedOut;
+        }
+
+        if (code is null || !Totp.TryVerify(user.TotpSecret, code, now, user.TotpLastStep, out var step))
+        {
+            return await RecordFailureAsync(user, now, cancellationToken);
+        }
+
+        user = user with
+        {
+            TotpEnabled = true,
+            TotpLastStep = step,
+            FailedSignIns = 0,
+            LockedUntil = null,
+            LastSignInAt = now,
+            SecurityStamp = SecretToken.Generate(),
+        };
+        await _store.UpdateUserAsync(user, cancellationToken);
+        return new SignInResult(SignInStatus.SignedIn, user);
+    }
+
+    /// <summary>Issues a personal API token; the plain token is returned once and never stored.</summary>
+    public async Task<Outcome<(ApiToken Token, string Secret)>> CreateApiTokenAsync(StaffActor actor, string? name, TimeSpan lifetime, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var errors = new ValidationErrors();
+        var cleaned = Text.Required(errors, "name", name, 100);
+        if (lifetime <= TimeSpan.Zero || lifetime > AccountRules.MaxApiTokenLifetime)
+        {
+            errors.Add("lifetimeDays", Messages.InvalidExpiry);
+        }
+
+        if (!errors.IsEmpty)
+        {
+            return Outcome<(ApiToken, string)>.Invalid(errors);
+        }
+
+        var secret = SecretToken.Generate();
+        var now = _time.GetUtcNow();
+        var token = new ApiToken
+        {
+            Id = Ids.New(),
+            UserId = actor.UserId,
+            Name = cleaned!,
+            TokenHash = SecretToken.Hash(secret),
+            CreatedAt = now,
+            ExpiresAt = now + lifetime,
+        };
+        await _store.AddApiTokenAsync(token, cancellationToken);
+        return Outcome<(ApiToken, string)>.Ok((token, secret));
+    }
+
+    /// <summary>Revokes one of the actor's own API tokens.</summary>
+    public async Task<bool> RevokeApiTokenAsync(StaffActor actor, string tokenId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var tokens = await _store.ListApiTokensAsync(actor.UserId, cancellationToken);
+        var token = tokens.FirstOrDefault(t => t.Id == tokenId && t.RevokedAt is null);
+        if (token is null)
+        {
+            return false;
+        }
+
+        await _store.UpdateApiTokenAsync(token with { RevokedAt = _time.GetUtcNow() }, cancellationToken);
+        return true;
+    }
+
+    /// <summary>The user behind a presented API token, when the token is active and the account usable.</summary>
+    public async Task<StaffUser?> AuthenticateApiTokenAsync(string? presented, CancellationToken cancellationToken = default)
+    {
+        if (!SecretToken.LooksValid(presented))
+        {
+            return null;
+        }
+
+        // The lookup is by hash; the hash of a guess reveals nothing, and the stored value is compared in full by the index.
+        var token = await _store.FindApiTokenByHashAsync(SecretToken.Hash(presented!), cancellationToken);
+        if (token is null || !token.IsActive(_time.GetUtcNow()))
+        {
+            return null;
+        }
+
+        var user = await _store.FindUserByIdAsync(token.UserId, cancellationToken);
+        return user is { Disabled: false } ? user : null;
+    }
+
+    private async Task<SignInResult> RecordFailureAsync(StaffUser user, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var failures = user.FailedSignIns + 1;
+        var locked = failures >= AccountRules.MaxFailedSignIns;
+        await _store.UpdateUserAsync(
+            user with { FailedSignIns = locked ? 0 : failures, LockedUntil = locked ? now + AccountRules.LockoutDuration : user.LockedUntil },
+            cancellationToken);
+        return locked ? SignInResult.LockedOut : SignInResult.Failed;
+    }
+
+    private StaffUser NewUser(string userName, string displayName, string password, StaffRoles roles) => new()
+    {
+        Id = Ids.New(),
+        UserName = userName,
+        DisplayName = displayName,
+        Roles = roles,
+        PasswordHash = PasswordHasher.Hash(password),
+        SecurityStamp = SecretToken.Generate(),
+        CreatedAt = _time.GetUtcNow(),
+    };
+}

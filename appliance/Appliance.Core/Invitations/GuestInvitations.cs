@@ -1,0 +1,161 @@
+using Appliance.Core.Identity;
+using Appliance.Core.Meetings;
+using Appliance.Core.Validation;
+using Appliance.Crypto;
+
+namespace Appliance.Core.Invitations;
+
+/// <summary>Issuing, revoking and redeeming guest invitations.</summary>
+public sealed class GuestInvitations
+{
+    private readonly IInvitationStore _invitations;
+    private readonly IMeetingStore _meetings;
+    private readonly MeetingBook _book;
+    private readonly TimeProvider _time;
+
+    public GuestInvitations(IInvitationStore invitations, IMeetingStore meetings, MeetingBook book, TimeProvider time)
+    {
+        _invitations = invitations;
+        _meetings = meetings;
+        _book = book;
+        _time = time;
+    }
+
+    /// <summary>
+    /// Invites a guest to one of the actor's meetings. The plain token is returned once, for the link; only its hash is kept.
+    /// </summary>
+    public async Task<Outcome<(Invitation Invitation, string Token)>> InviteAsync(
+        StaffActor actor, string? meetingId, string? guestName, DateTimeOffset? expiresAt, string? pin, CancellationToken cancellationToken = default)
+    {
+        var found = await _book.GetAsync(actor, meetingId, cancellationToken);
+        if (!found.Succeeded)
+        {
+            return Outcome<(Invitation, string)>.Fail(found.Failure!.Value, found.Message!);
+        }
+
+        var meeting = found.Value!;
+        if (meeting.Status == MeetingStatus.Cancelled)
+        {
+            return Outcome<(Invitation, string)>.Fail(FailureKind.Conflict, Messages.MeetingCancelled);
+        }
+
+        var now = _time.GetUtcNow();
+        if (meeting.EndsAt <= now)
+        {
+            return Outcome<(Invitation, string)>.Fail(FailureKind.Conflict, Messages.MeetingEnded);
+        }
+
+        var errors = new ValidationErrors();
+        var name = Text.Required(errors, "guestName", guestName, InvitationRules.MaxGuestNameLength);
+        var expiry = expiresAt?.ToUniversalTime() ?? meeting.EndsAt + InvitationRules.DefaultValidityAfterEnd;
+        if (expiry <= now || expiry > meeting.EndsAt + InvitationRules.MaxValidityAfterEnd)
+        {
+            errors.Add("expiresAt", Messages.InvalidExpiry);
+        }
+
+        var cleanPin = string.IsNullOrWhiteSpace(pin) ? null : pin.Trim();
+        if (cleanPin is not null && !InvitationRules.IsValidPin(cleanPin))
+        {
+            errors.Add("pin", Messages.InvalidPin);
+        }
+
+        if (!errors.IsEmpty)
+        {
+            return Outcome<(Invitation, string)>.Invalid(errors);
+        }
+
+        var token = SecretToken.Generate();
+        var invitation = new Invitation
+        {
+            Id = Ids.New(),
+            MeetingId = meeting.Id,
+            GuestName = name!,
+            TokenHash = SecretToken.Hash(token),
+            ExpiresAt = expiry,
+            PinHash = cleanPin is null ? null : PasswordHasher.Hash(cleanPin),
+            CreatedBy = actor.UserId,
+            CreatedAt = now,
+        };
+        await _invitations.AddAsync(invitation, cancellationToken);
+        return Outcome<(Invitation, string)>.Ok((invitation, token));
+    }
+
+    /// <summary>The invitations of one of the actor's meetings.</summary>
+    public async Task<Outcome<IReadOnlyList<Invitation>>> ListAsync(StaffActor actor, string? meetingId, CancellationToken cancellationToken = default)
+    {
+        var found = await _book.GetAsync(actor, meetingId, cancellationToken);
+        return found.Succeeded
+            ? Outcome<IReadOnlyList<Invitation>>.Ok(await _invitations.ListByMeetingAsync(found.Value!.Id, cancellationToken))
+            : Outcome<IReadOnlyList<Invitation>>.Fail(found.Failure!.Value, found.Message!);
+    }
+
+    /// <summary>Revokes an invitation of one of the actor's meetings; the link stops working at once.</summary>
+    public async Task<Outcome<Invitation>> RevokeAsync(StaffActor actor, string? meetingId, string? invitationId, CancellationToken cancellationToken = default)
+    {
+        var found = await _book.GetAsync(actor, meetingId, cancellationToken);
+        if (!found.Succeeded)
+        {
+            return Outcome<Invitation>.Fail(found.Failure!.Value, found.Message!);
+        }
+
+        var invitation = Ids.LooksValid(invitationId) ? await _invitations.FindAsync(invitationId!, cancellationToken) : null;
+        if (invitation is null || invitation.MeetingId != found.Value!.Id)
+        {
+            return Outcome<Invitation>.Fail(FailureKind.NotFound, Messages.InvitationNotFound);
+        }
+
+        if (invitation.RevokedAt is not null)
+        {
+            return Outcome<Invitation>.Fail(FailureKind.Conflict, Messages.InvitationAlreadyRevoked);
+        }
+
+        var revoked = invitation with { RevokedAt = _time.GetUtcNow() };
+        await _invitations.UpdateAsync(revoked, cancellationToken);
+        return Outcome<Invitation>.Ok(revoked);
+    }
+
+    /// <summary>
+    /// What a guest link opens. With a PIN on the invitation, <paramref name="pin"/> must be right (unless
+    /// <paramref name="pinRemembered"/> says this browser gave it already); every wrong PIN counts, and at the limit the
+    /// invitation locks.
+    /// </summary>
+    public async Task<GuestAccess> RedeemAsync(string? token, string? pin, Func<Invitation, bool>? pinRemembered = null, CancellationToken cancellationToken = default)
+    {
+        if (!SecretToken.LooksValid(token))
+        {
+            return GuestAccess.Invalid;
+        }
+
+        var invitation = await _invitations.FindByTokenHashAsync(SecretToken.Hash(token!), cancellationToken);
+        var now = _time.GetUtcNow();
+        if (invitation is null || !invitation.IsUsable(now))
+        {
+            return GuestAccess.Invalid;
+        }
+
+        var meeting = await _meetings.FindAsync(invitation.MeetingId, cancellationToken);
+        if (meeting is null || meeting.Status != MeetingStatus.Scheduled)
+        {
+            return GuestAccess.Invalid;
+        }
+
+        if (invitation.PinHash is not null && pinRemembered?.Invoke(invitation) != true)
+        {
+            if (string.IsNullOrEmpty(pin))
+            {
+                return new GuestAccess(GuestAccessStatus.PinRequired, invitation, null);
+            }
+
+            var candidate = pin.Trim();
+            if (!InvitationRules.IsValidPin(candidate) || !PasswordHasher.Verify(candidate, invitation.PinHash))
+            {
+                var attempts = await _invitations.IncrementFailedPinAttemptsAsync(invitation.Id, cancellationToken);
+                return attempts >= InvitationRules.MaxPinAttempts
+                    ? GuestAccess.Invalid
+                    : new GuestAccess(GuestAccessStatus.PinRequired, invitation, null);
+            }
+        }
+
+        return new GuestAccess(GuestAccessStatus.Granted, invitation, meeting);
+    }
+}

@@ -1,0 +1,18 @@
+namespace Appliance.Core.Invitations;
+
+/// <summary>Where invitations are kept; looked up by token hash only.</summary>
+public interface IInvitationStore
+{
+    Task AddAsync(Invitation invitation, CancellationToken cancellationToken = default);
+
+    Task<Invitation?> FindAsync(string id, CancellationToken cancellationToken = default);
+
+    Task<Invitation?> FindByTokenHashAsync(string tokenHash, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<Invitation>> ListByMeetingAsync(string meetingId, CancellationToken cancellationToken = default);
+
+    Task UpdateAsync(Invitation invitation, CancellationToken cancellationToken = default);
+
+    /// <summary>Atomically adds one to the failed-PIN counter and returns the new count.</summary>
+    Task<int> IncrementFailedPinAttemptsAsync(string id, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,16 @@
+namespace Appliance.Core.Meetings;
+
+/// <summary>Where meetings are kept.</summary>
+public interface IMeetingStore
+{
+    Task AddAsync(Meeting meeting, CancellationToken cancellationToken = default);
+
+    Task<Meeting?> FindAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>The organiser's meetings, soonest first.</summary>
+    Task<IReadOnlyList<Meeting>> ListByOrganiserAsync(string organiserId, CancellationToken cancellationToken = default);
+
+    Task UpdateAsync(Meeting meeting, CancellationToken cancellationToken = default);
+
+    Task<int> CountAsync(CancellationToken cancellationToken = default);
+}

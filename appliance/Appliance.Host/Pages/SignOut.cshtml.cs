@@ -1,0 +1,17 @@
+using Appliance.Host.Identity;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Appliance.Host.Pages;
+
+/// <summary>Signs out (POST only, CSRF-protected, so that a link elsewhere cannot sign anyone out).</summary>
+public sealed class SignOutModel : AppPageModel
+{
+    public IActionResult OnGet() => Redirect("/");
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        await HttpContext.SignOutAsync(StaffAuthentication.CookieScheme);
+        return Redirect("/signin");
+    }
+}

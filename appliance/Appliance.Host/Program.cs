@@ -1,0 +1,3 @@
+using Appliance.Host;
+
+return await ApplianceApp.RunAsync(args);
