@@ -17,6 +17,13 @@ public interface IIdentityStore
 
     Task UpdateUserAsync(StaffUser user, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Reads a user, applies <paramref name="change"/> and writes the result, atomically with respect to every other write,
+    /// so that counters (failed sign-ins) and one-time values (the last used TOTP step) cannot be outrun by parallel requests.
+    /// The change receives null for an unknown id; when it returns a null user nothing is written.
+    /// </summary>
+    Task<TResult> ChangeUserAsync<TResult>(string userId, Func<StaffUser?, (StaffUser? Updated, TResult Result)> change, CancellationToken cancellationToken = default);
+
     Task<BootstrapGrant?> GetBootstrapGrantAsync(CancellationToken cancellationToken = default);
 
     Task SetBootstrapGrantAsync(BootstrapGrant? grant, CancellationToken cancellationToken = default);

@@ -108,7 +108,10 @@ public sealed class LocalAccounts
         return Outcome<StaffUser>.Ok(user);
     }
 
-    /// <summary>First step: user name and password. Failures count towards the lockout.</summary>
+    /// <summary>
+    /// First step: user name and password. Every step of a sign-in that has not completed counts as an attempt, counted
+    /// before the check so that parallel guesses cannot outrun the lockout; a completed sign-in clears the count.
+    /// </summary>
     public async Task<SignInResult> CheckPasswordAsync(string? userName, string? password, CancellationToken cancellationToken = default)
     {
         if (string.IsNullOrEmpty(userName) || string.IsNullOrEmpty(password) ||
@@ -124,49 +127,79 @@ public sealed class LocalAccounts
             return SignInResult.Failed;
         }
 
-        var now = _time.GetUtcNow();
-        if (user.LockedUntil is { } until && until > now)
+        var gate = await BeginAttemptAsync(user.Id, cancellationToken);
+        if (gate == AttemptGate.Locked)
         {
             return SignInResult.LockedOut;
         }
 
         if (!PasswordHasher.Verify(password, user.PasswordHash))
         {
-            return await RecordFailureAsync(user, now, cancellationToken);
+            return gate == AttemptGate.LastAttempt ? SignInResult.LockedOut : SignInResult.Failed;
         }
 
-        if (PasswordHasher.NeedsRehash(user.PasswordHash))
-        {
-            user = user with { PasswordHash = PasswordHasher.Hash(password) };
-            await _store.UpdateUserAsync(user, cancellationToken);
-        }
-
-        return new SignInResult(user.TotpEnabled ? SignInStatus.NeedsCode : SignInStatus.NeedsEnrolment, user);
-    }
-
-    /// <summary>Second step: the code from the authenticator. A used code cannot be used again.</summary>
-    public async Task<SignInResult> CheckCodeAsync(string userId, string? code, CancellationToken cancellationToken = default)
-    {
-        var user = await _store.FindUserByIdAsync(userId, cancellationToken);
-        if (user is null || user.Disabled || !user.TotpEnabled || user.TotpSecret is null)
+        var rehash = PasswordHasher.NeedsRehash(user.PasswordHash) ? PasswordHasher.Hash(password) : null;
+        var current = await _store.ChangeUserAsync<StaffUser?>(user.Id, u => u is null
+            ? (null, (StaffUser?)null)
+            : Changed(u with
+            {
+                PasswordHash = rehash ?? u.PasswordHash,
+                // The right password on the attempt that locked the account leaves exactly one try for the code.
+                LockedUntil = gate == AttemptGate.LastAttempt ? null : u.LockedUntil,
+                FailedSignIns = gate == AttemptGate.LastAttempt ? AccountRules.MaxFailedSignIns - 1 : u.FailedSignIns,
+            }), cancellationToken);
+        if (current is null)
         {
             return SignInResult.Failed;
         }
 
-        var now = _time.GetUtcNow();
-        if (user.LockedUntil is { } until && until > now)
+        return new SignInResult(current.TotpEnabled ? SignInStatus.NeedsCode : SignInStatus.NeedsEnrolment, current);
+    }
+
+    /// <summary>Second step: the code from the authenticator. A used code cannot be used again, even in parallel.</summary>
+    public Task<SignInResult> CheckCodeAsync(string userId, string? code, CancellationToken cancellationToken = default) =>
+        CheckCodeAsync(userId, code, enrolling: false, cancellationToken);
+
+    private async Task<SignInResult> CheckCodeAsync(string userId, string? code, bool enrolling, CancellationToken cancellationToken)
+    {
+        var user = await _store.FindUserByIdAsync(userId, cancellationToken);
+        if (user is null || user.Disabled || user.TotpSecret is null || user.TotpEnabled == enrolling)
+        {
+            return SignInResult.Failed;
+        }
+
+        var gate = await BeginAttemptAsync(user.Id, cancellationToken);
+        if (gate == AttemptGate.Locked)
         {
             return SignInResult.LockedOut;
         }
 
+        var now = _time.GetUtcNow();
         if (code is null || !Totp.TryVerify(user.TotpSecret, code, now, user.TotpLastStep, out var step))
         {
-            return await RecordFailureAsync(user, now, cancellationToken);
+            return gate == AttemptGate.LastAttempt ? SignInResult.LockedOut : SignInResult.Failed;
         }
 
-        user = user with { TotpLastStep = step, FailedSignIns = 0, LockedUntil = null, LastSignInAt = now };
-        await _store.UpdateUserAsync(user, cancellationToken);
-        return new SignInResult(SignInStatus.SignedIn, user);
+        // Claim the step atomically: of two requests with the same code only the first signs in.
+        var signedIn = await _store.ChangeUserAsync<StaffUser?>(user.Id, u =>
+        {
+            if (u is null || u.Disabled || u.TotpLastStep >= step || u.TotpEnabled == enrolling)
+            {
+                return (null, (StaffUser?)null);
+            }
+
+            var updated = u with
+            {
+                TotpLastStep = step,
+                TotpEnabled = true,
+                FailedSignIns = 0,
+                LockedUntil = null,
+                LastSignInAt = now,
+                SecurityStamp = enrolling ? SecretToken.Generate() : u.SecurityStamp,
+            };
+            return (updated, updated);
+        }, cancellationToken);
+        return signedIn is null ? SignInResult.Failed : new SignInResult(SignInStatus.SignedIn, signedIn);
     }
 
     /// <summary>
@@ -192,37 +225,8 @@ public sealed class LocalAccounts
     }
 
     /// <summary>Finishes enrolment when the person proves a code; that completes the sign-in too.</summary>
-    public async Task<SignInResult> ConfirmEnrolmentAsync(string userId, string? code, CancellationToken cancellationToken = default)
-    {
-        var user = await _store.FindUserByIdAsync(userId, cancellationToken);
-        if (user is null || user.Disabled || user.TotpEnabled || user.TotpSecret is null)
-        {
-            return SignInResult.Failed;
-        }
-
-        var now = _time.GetUtcNow();
-        if (user.LockedUntil is { } until && until > now)
-        {
-            return SignInResult.LockedOut;
-        }
-
-        if (code is null || !Totp.TryVerify(user.TotpSecret, code, now, user.TotpLastStep, out var step))
-        {
-            return await RecordFailureAsync(user, now, cancellationToken);
-        }
-
-        user = user with
-        {
-            TotpEnabled = true,
-            TotpLastStep = step,
-            FailedSignIns = 0,
-            LockedUntil = null,
-            LastSignInAt = now,
-            SecurityStamp = SecretToken.Generate(),
-        };
-        await _store.UpdateUserAsync(user, cancellationToken);
-        return new SignInResult(SignInStatus.SignedIn, user);
-    }
+    public Task<SignInResult> ConfirmEnrolmentAsync(string userId, string? code, CancellationToken cancellationToken = default) =>
+        CheckCodeAsync(userId, code, enrolling: true, cancellationToken);
 
     /// <summary>Issues a personal API token; the plain token is returned once and never stored.</summary>
     public async Task<Outcome<(ApiToken Token, string Secret)>> CreateApiTokenAsync(StaffActor actor, string? name, TimeSpan lifetime, CancellationToken cancellationToken = default)
@@ -289,15 +293,37 @@ public sealed class LocalAccounts
         return user is { Disabled: false } ? user : null;
     }
 
-    private async Task<SignInResult> RecordFailureAsync(StaffUser user, DateTimeOffset now, CancellationToken cancellationToken)
+    private enum AttemptGate
     {
-        var failures = user.FailedSignIns + 1;
-        var locked = failures >= AccountRules.MaxFailedSignIns;
-        await _store.UpdateUserAsync(
-            user with { FailedSignIns = locked ? 0 : failures, LockedUntil = locked ? now + AccountRules.LockoutDuration : user.LockedUntil },
-            cancellationToken);
-        return locked ? SignInResult.LockedOut : SignInResult.Failed;
+        Locked,
+        Open,
+        LastAttempt,
     }
+
+    // Counts the attempt before it is checked; the attempt that reaches the limit locks the account at once.
+    private Task<AttemptGate> BeginAttemptAsync(string userId, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        return _store.ChangeUserAsync(userId, u =>
+        {
+            if (u is null)
+            {
+                return (null, AttemptGate.Locked);
+            }
+
+            if (u.LockedUntil is { } until && until > now)
+            {
+                return (null, AttemptGate.Locked);
+            }
+
+            var failures = u.FailedSignIns + 1;
+            return failures >= AccountRules.MaxFailedSignIns
+                ? (u with { FailedSignIns = 0, LockedUntil = now + AccountRules.LockoutDuration }, AttemptGate.LastAttempt)
+                : (u with { FailedSignIns = failures }, AttemptGate.Open);
+        }, cancellationToken);
+    }
+
+    private static (StaffUser? Updated, StaffUser? Result) Changed(StaffUser user) => (user, user);
 
     private StaffUser NewUser(string userName, string displayName, string password, StaffRoles roles) => new()
     {

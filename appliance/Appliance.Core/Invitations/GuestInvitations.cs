@@ -146,14 +146,24 @@ public sealed class GuestInvitations
                 return new GuestAccess(GuestAccessStatus.PinRequired, invitation, null);
             }
 
+            // The attempt is counted before the (slow) check, so that parallel guesses cannot exceed the limit.
+            var attempts = await _invitations.IncrementFailedPinAttemptsAsync(invitation.Id, cancellationToken);
+            if (attempts > InvitationRules.MaxPinAttempts)
+            {
+                return GuestAccess.Invalid;
+            }
+
             var candidate = pin.Trim();
             if (!InvitationRules.IsValidPin(candidate) || !PasswordHasher.Verify(candidate, invitation.PinHash))
             {
-                var attempts = await _invitations.IncrementFailedPinAttemptsAsync(invitation.Id, cancellationToken);
                 return attempts >= InvitationRules.MaxPinAttempts
                     ? GuestAccess.Invalid
                     : new GuestAccess(GuestAccessStatus.PinRequired, invitation, null);
             }
+
+            // Wrong PINs count in a row: the right one starts the count again.
+            await _invitations.ResetFailedPinAttemptsAsync(invitation.Id, cancellationToken);
+            invitation = invitation with { FailedPinAttempts = 0 };
         }
 
         return new GuestAccess(GuestAccessStatus.Granted, invitation, meeting);

@@ -15,4 +15,7 @@ public interface IInvitationStore
 
     /// <summary>Atomically adds one to the failed-PIN counter and returns the new count.</summary>
     Task<int> IncrementFailedPinAttemptsAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>Atomically sets the failed-PIN counter back to zero (after a right PIN).</summary>
+    Task ResetFailedPinAttemptsAsync(string id, CancellationToken cancellationToken = default);
 }

@@ -68,6 +68,27 @@ public static class MeetingRules
             : null;
     }
 
+    /// <summary>
+    /// A role by its exact name, ignoring case. Enum.TryParse would also take numbers and comma-joined names
+    /// ("Citizen,Interpreter"), which it ORs together into a different role.
+    /// </summary>
+    public static bool TryParseRole(string text, out ParticipantRole role)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var trimmed = text.Trim();
+        foreach (var candidate in Enum.GetValues<ParticipantRole>())
+        {
+            if (string.Equals(candidate.ToString(), trimmed, StringComparison.OrdinalIgnoreCase))
+            {
+                role = candidate;
+                return true;
+            }
+        }
+
+        role = ParticipantRole.Other;
+        return false;
+    }
+
     private static List<MeetingParticipant> ValidateParticipants(IReadOnlyList<ParticipantDraft> drafts, ValidationErrors errors)
     {
         var result = new List<MeetingParticipant>();
@@ -89,8 +110,7 @@ public static class MeetingRules
 
             var name = Text.Required(errors, prefix + "name", draft.Name, MaxNameLength);
             var role = ParticipantRole.Other;
-            if (!string.IsNullOrWhiteSpace(draft.Role) &&
-                (!Enum.TryParse(draft.Role.Trim(), ignoreCase: true, out role) || !Enum.IsDefined(role) || int.TryParse(draft.Role, out _)))
+            if (!string.IsNullOrWhiteSpace(draft.Role) && !TryParseRole(draft.Role, out role))
             {
                 errors.Add(prefix + "role", Messages.InvalidRole);
             }

@@ -84,6 +84,34 @@ internal sealed class LiteIdentityStore : IIdentityStore
             cancellationToken);
     }
 
+    public Task<TResult> ChangeUserAsync<TResult>(string userId, Func<StaffUser?, (StaffUser? Updated, TResult Result)> change, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        return StoreCall.Run(
+            () =>
+            {
+                lock (_writeLock)
+                {
+                    var (updated, result) = change(Map(_users.FindById(userId)));
+                    if (updated is not null)
+                    {
+                        if (updated.Id != userId)
+                        {
+                            throw new InvalidOperationException("A change may not alter a user's id.");
+                        }
+
+                        if (!_users.Update(StaffUserMapper.ToDocument(updated)))
+                        {
+                            throw new KeyNotFoundException($"No staff user with id '{userId}' exists.");
+                        }
+                    }
+
+                    return result;
+                }
+            },
+            cancellationToken);
+    }
+
     public Task<BootstrapGrant?> GetBootstrapGrantAsync(CancellationToken cancellationToken = default) =>
         StoreCall.Run(
             () => _bootstrap.FindById(BootstrapGrantMapper.GrantId) is { } document ? BootstrapGrantMapper.FromDocument(document) : null,

@@ -80,5 +80,21 @@ internal sealed class LiteInvitationStore : IInvitationStore
             },
             cancellationToken);
 
+    public Task ResetFailedPinAttemptsAsync(string id, CancellationToken cancellationToken = default) =>
+        StoreCall.Run(
+            () =>
+            {
+                lock (_writeLock)
+                {
+                    var document = _invitations.FindById(id) ?? throw new KeyNotFoundException($"No invitation with id '{id}' exists.");
+                    if (BsonFields.ReadInt32(document, InvitationMapper.FailedPinAttempts) != 0)
+                    {
+                        document[InvitationMapper.FailedPinAttempts] = 0;
+                        _invitations.Update(document);
+                    }
+                }
+            },
+            cancellationToken);
+
     private static Invitation? Map(BsonDocument? document) => document is null ? null : InvitationMapper.FromDocument(document);
 }

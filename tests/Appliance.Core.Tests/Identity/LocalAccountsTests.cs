@@ -427,4 +427,46 @@ public class LocalAccountsTests : DatabaseTest
 
         Assert.That(outcome.Errors!.ToDictionary()["roles"], Is.EqualTo(new[] { Messages.InvalidRole }));
     }
+
+    [Test]
+    public async Task Parallel_wrong_passwords_cannot_outrun_the_lockout()
+    {
+        await BootstrapAsync();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => Task.Run(() => Accounts.CheckPasswordAsync("admin", "wrong password guess"))));
+
+        // Each attempt is counted before the password is checked: four plain failures, the fifth locks, the rest never get checked.
+        Assert.That(results.Count(r => r.Status == SignInStatus.Failed), Is.EqualTo(AccountRules.MaxFailedSignIns - 1));
+        Assert.That(results.Count(r => r.Status == SignInStatus.LockedOut), Is.EqualTo(12 - (AccountRules.MaxFailedSignIns - 1)));
+        Assert.That((await Accounts.CheckPasswordAsync("admin", Password)).Status, Is.EqualTo(SignInStatus.LockedOut));
+    }
+
+    [Test]
+    public async Task The_same_code_sent_twice_in_parallel_signs_in_only_once()
+    {
+        var (user, secret) = await EnrolAsync();
+        Time.Advance(TimeSpan.FromSeconds(30));
+        var code = CodeNow(secret);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(() => Accounts.CheckCodeAsync(user.Id, code))));
+
+        Assert.That(results.Count(r => r.Status == SignInStatus.SignedIn), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task The_right_password_on_the_locking_attempt_leaves_one_try_for_the_code()
+    {
+        var (user, secret) = await EnrolAsync();
+        for (var i = 1; i < AccountRules.MaxFailedSignIns; i++)
+        {
+            Assert.That((await Accounts.CheckPasswordAsync("admin", "wrong password guess")).Status, Is.EqualTo(SignInStatus.Failed));
+        }
+
+        Assert.That((await Accounts.CheckPasswordAsync("admin", Password)).Status, Is.EqualTo(SignInStatus.NeedsCode));
+        Time.Advance(TimeSpan.FromSeconds(30));
+        Assert.That((await Accounts.CheckCodeAsync(user.Id, CodeNow(secret))).Status, Is.EqualTo(SignInStatus.SignedIn));
+        var stored = await Database.Identity.FindUserByIdAsync(user.Id);
+        Assert.That(stored!.FailedSignIns, Is.Zero);
+        Assert.That(stored.LockedUntil, Is.Null);
+    }
 }

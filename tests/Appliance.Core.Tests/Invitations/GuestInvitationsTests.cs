@@ -359,4 +359,33 @@ public class GuestInvitationsTests : DatabaseTest
         Assert.That(outcome.Failure, Is.EqualTo(FailureKind.Conflict));
         Assert.That(outcome.Message, Is.EqualTo(Messages.MeetingEnded));
     }
+
+    [Test]
+    public async Task A_right_PIN_starts_the_count_of_wrong_PINs_again()
+    {
+        var meeting = await BookAsync();
+        var (invitation, token) = await InviteAsync(meeting, pin: "4711");
+
+        for (var round = 0; round < 3; round++)
+        {
+            await Guests.RedeemAsync(token, "0000");
+            await Guests.RedeemAsync(token, "0000");
+            Assert.That((await Guests.RedeemAsync(token, "4711")).Status, Is.EqualTo(GuestAccessStatus.Granted), $"round {round}");
+        }
+
+        Assert.That((await Database.Invitations.FindAsync(invitation.Id))!.FailedPinAttempts, Is.Zero);
+    }
+
+    [Test]
+    public async Task Parallel_PIN_guesses_are_checked_at_most_five_times()
+    {
+        var meeting = await BookAsync();
+        var (invitation, token) = await InviteAsync(meeting, pin: "4711");
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => Task.Run(() => Guests.RedeemAsync(token, $"{1000 + i}"))));
+
+        Assert.That(results.Count(r => r.Status == GuestAccessStatus.PinRequired), Is.EqualTo(InvitationRules.MaxPinAttempts - 1));
+        Assert.That(await Guests.RedeemAsync(token, "4711"), Is.EqualTo(GuestAccess.Invalid));
+        Assert.That((await Database.Invitations.FindAsync(invitation.Id))!.FailedPinAttempts, Is.GreaterThanOrEqualTo(InvitationRules.MaxPinAttempts));
+    }
 }

@@ -54,6 +54,8 @@ public class MeetingRulesTests : DatabaseTest
         yield return Case("a_numeric_participant_role", valid with { Participants = [new ParticipantDraft("Bo", "3", null)] }, "participants[0].role", Messages.InvalidRole);
         yield return Case("a_numeric_participant_role_with_spaces", valid with { Participants = [new ParticipantDraft("Bo", " 1 ", null)] }, "participants[0].role", Messages.InvalidRole);
         yield return Case("a_negative_numeric_participant_role", valid with { Participants = [new ParticipantDraft("Bo", "-1", null)] }, "participants[0].role", Messages.InvalidRole);
+        yield return Case("comma_joined_participant_roles", valid with { Participants = [new ParticipantDraft("Bo", "Citizen,Interpreter", null)] }, "participants[0].role", Messages.InvalidRole);
+        yield return Case("comma_joined_participant_roles_with_a_space", valid with { Participants = [new ParticipantDraft("Bo", "Staff, Citizen", null)] }, "participants[0].role", Messages.InvalidRole);
         yield return Case("an_out_of_range_numeric_participant_role", valid with { Participants = [new ParticipantDraft("Bo", "42", null)] }, "participants[0].role", Messages.InvalidRole);
         yield return Case("a_bad_participant_email", valid with { Participants = [new ParticipantDraft("Bo", "Citizen", "bo.example.dk")] }, "participants[0].email", Messages.InvalidEmail);
         yield return Case("an_error_on_the_second_participant", valid with { Participants = [new ParticipantDraft("Bo", "Citizen", null), new ParticipantDraft("Eva", "Relative", "eva@")] }, "participants[1].email", Messages.InvalidEmail);

@@ -263,4 +263,46 @@ public sealed class LiteIdentityStoreTests : StorageTestBase
         Assert.That(async () => await _store.TryAddUserAsync(TestData.User("u1", "alice"), cancellation.Token), Throws.InstanceOf<OperationCanceledException>());
         Assert.That(async () => await _store.CountUsersAsync(), Is.Zero);
     }
+
+    [Test]
+    public async Task A_change_is_applied_to_the_stored_user_and_its_result_returned()
+    {
+        await _store.TryAddUserAsync(TestData.User("u1", "alice"));
+
+        var result = await _store.ChangeUserAsync("u1", u => (u! with { FailedSignIns = u.FailedSignIns + 2 }, "changed"));
+
+        Assert.That(result, Is.EqualTo("changed"));
+        Assert.That((await _store.FindUserByIdAsync("u1"))!.FailedSignIns, Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task A_change_that_returns_no_user_writes_nothing_and_an_unknown_id_gives_null()
+    {
+        await _store.TryAddUserAsync(TestData.User("u1", "alice"));
+
+        var seen = await _store.ChangeUserAsync("ghost", u => ((StaffUser?)null, u is null));
+        await _store.ChangeUserAsync("u1", u => ((StaffUser?)null, 0));
+
+        Assert.That(seen, Is.True);
+        Assert.That(await _store.FindUserByIdAsync("u1"), Is.EqualTo(TestData.User("u1", "alice")));
+        Assert.That(async () => await _store.ChangeUserAsync("u1", u => (u! with { Id = "u2" }, 0)), Throws.InvalidOperationException);
+    }
+
+    [Test]
+    // Repeated: on a small machine a lost update shows only now and then.
+    [Repeat(10)]
+    public async Task Concurrent_changes_are_not_lost()
+    {
+        await _store.TryAddUserAsync(TestData.User("u1", "alice"));
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        {
+            for (var i = 0; i < 25; i++)
+            {
+                await _store.ChangeUserAsync("u1", u => (u! with { FailedSignIns = u.FailedSignIns + 1 }, 0));
+            }
+        })));
+
+        Assert.That((await _store.FindUserByIdAsync("u1"))!.FailedSignIns, Is.EqualTo(200));
+    }
 }

@@ -80,6 +80,19 @@ public sealed class LiteInvitationStoreTests : StorageTestBase
     }
 
     [Test]
+    public async Task Failed_pin_attempts_can_be_reset_to_zero()
+    {
+        await _store.AddAsync(TestData.Invitation("i1", "m1") with { FailedPinAttempts = 3, RevokedAt = TestData.Now });
+
+        await _store.ResetFailedPinAttemptsAsync("i1");
+
+        var read = await _store.FindAsync("i1");
+        Assert.That(read!.FailedPinAttempts, Is.Zero);
+        Assert.That(read.RevokedAt, Is.EqualTo(TestData.Now), "a reset changes nothing else");
+        Assert.That(async () => await _store.ResetFailedPinAttemptsAsync("ghost"), Throws.InstanceOf<KeyNotFoundException>());
+    }
+
+    [Test]
     // Repeated: on a small machine a lost update shows only now and then.
     [Repeat(20)]
     public async Task Concurrent_failed_pin_attempts_are_all_counted()
