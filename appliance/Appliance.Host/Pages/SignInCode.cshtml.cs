@@ -44,7 +44,7 @@ internal static class SignInFlow
         var context = page.HttpContext;
         if (result.Status == SignInStatus.SignedIn)
         {
-            PendingSignIn.End(context.Response);
+            context.RequestServices.GetRequiredService<PendingSignIn>().End(context.Response);
             await context.SignInAsync(
                 StaffAuthentication.CookieScheme,
                 StaffAuthentication.PrincipalFor(result.User!, StaffAuthentication.CookieScheme, "pwd", "otp"),
@@ -55,7 +55,7 @@ internal static class SignInFlow
 
         if (result.Status == SignInStatus.LockedOut)
         {
-            PendingSignIn.End(context.Response);
+            context.RequestServices.GetRequiredService<PendingSignIn>().End(context.Response);
             logger.LogWarning("Sign-in refused at the second step: account locked ({Client})", context.Connection.RemoteIpAddress);
         }
         else

@@ -22,6 +22,15 @@ public sealed class ApiTokensModel(LocalAccounts accounts, IIdentityStore store,
 
     public async Task<IActionResult> OnPostCreateAsync()
     {
+        if (ModelState[nameof(Days)]?.Errors.Count > 0)
+        {
+            var errors = new Appliance.Core.Validation.ValidationErrors();
+            errors.Add("lifetimeDays", Appliance.Core.Validation.Messages.InvalidExpiry);
+            AddErrors(errors);
+            await LoadAsync();
+            return Page();
+        }
+
         var outcome = await accounts.CreateApiTokenAsync(Actor, Name, TimeSpan.FromDays(Days), HttpContext.RequestAborted);
         if (outcome.Succeeded)
         {
