@@ -57,7 +57,13 @@ public sealed class SrtpSession : IDisposable
     /// <summary>For the RFC 7714 vectors, which give session keys rather than master keys.</summary>
     internal SrtpSession(ISrtpTransform transform, SrtpProfile profile, SrtpDirection direction, int maxStreams = DefaultMaxStreams)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxStreams, 1);
+        // The transform is already keyed: do not leave it undisposed when the arguments are refused.
+        if (maxStreams < 1)
+        {
+            transform.Dispose();
+            throw new ArgumentOutOfRangeException(nameof(maxStreams), maxStreams, "A session tracks at least one stream.");
+        }
+
         if (direction is not (SrtpDirection.Send or SrtpDirection.Receive))
         {
             transform.Dispose();
