@@ -1,0 +1,194 @@
+using Org.BouncyCastle.Tls;
+using Org.BouncyCastle.Tls.Crypto.Impl.BC;
+
+namespace Appliance.Crypto.Dtls;
+
+/// <summary>
+/// The DTLS 1.2 server side of DTLS-SRTP for WebRTC (RFC 5763, RFC 5764, RFC 8827): authenticates the peer
+/// by the certificate fingerprint from its SDP, negotiates the SRTP protection profile and exports the SRTP
+/// keying material.
+/// </summary>
+/// <remarks>
+/// <para>How the media plane calls it, per peer:</para>
+/// <list type="number">
+/// <item>The demultiplexer of the shared UDP socket (RFC 7983) puts every datagram whose first byte is 20 to 63
+/// and whose source is the peer's nominated ICE address into that peer's bounded queue; the peer's
+/// <see cref="IDatagramChannel"/> reads from that queue and sends through the shared socket.</item>
+/// <item>When ICE has nominated the pair (the browser, as DTLS client, starts with its ClientHello), a worker
+/// thread for the peer calls <see cref="Accept(DtlsIdentity, IDatagramChannel, string, IReadOnlyList{int}, CancellationToken)"/>
+/// with the appliance's <see cref="DtlsIdentity"/> (whose fingerprint went into the SDP answer with
+/// a=setup:passive) and the fingerprint from the browser's offer. The call blocks for the handshake only,
+/// which ends within <see cref="DtlsServerOptions.HandshakeTimeout"/>.</item>
+/// <item>With the returned <see cref="DtlsSession"/>'s <see cref="DtlsSession.Srtp"/>, the worker creates the SRTP
+/// contexts and hands them to the forwarding path, then zeroes the keying material.</item>
+/// <item>The worker then calls <see cref="DtlsSession.Serve"/>, which answers retransmitted handshake flights
+/// and returns when the peer sends close_notify, the channel closes, or the worker's token is cancelled.
+/// When the peer leaves, the media plane calls <see cref="DtlsSession.Close"/> and then closes the channel.</item>
+/// </list>
+/// <para>
+/// A failed handshake throws <see cref="DtlsHandshakeException"/>: audit it and drop the peer's media. No
+/// datagram, however malformed, throws anything else. No HelloVerifyRequest cookie is used: ICE's
+/// connectivity checks have already proven that the peer owns its address.
+/// </para>
+/// </remarks>
+public static class DtlsSrtpServer
+{
+    /// <summary>Runs the handshake with <see cref="DtlsServerOptions.Default"/> timing.</summary>
+    /// <inheritdoc cref="Accept(DtlsIdentity, IDatagramChannel, string, IReadOnlyList{int}, DtlsServerOptions, CancellationToken)"/>
+    public static DtlsSession Accept(DtlsIdentity identity, IDatagramChannel channel, string expectedRemoteFingerprint, IReadOnlyList<int> preferredProfiles, CancellationToken cancellationToken) =>
+        Accept(identity, channel, expectedRemoteFingerprint, preferredProfiles, DtlsServerOptions.Default, cancellationToken);
+
+    /// <summary>
+    /// Runs the DTLS 1.2 handshake as server over <paramref name="channel"/> and returns the established session.
+    /// Blocks until the handshake completes, fails, times out or is cancelled.
+    /// </summary>
+    /// <param name="identity">The appliance's certificate and key; its fingerprint is in the SDP the peer received.</param>
+    /// <param name="channel">The peer's datagram path.</param>
+    /// <param name="expectedRemoteFingerprint">
+    /// The SHA-256 fingerprint from the peer's SDP (a=fingerprint:sha-256 ...), without the "sha-256 " prefix:
+    /// hex pairs joined by ':', either case.
+    /// </param>
+    /// <param name="preferredProfiles">
+    /// Acceptable SRTP protection profiles (<see cref="DtlsSrtpProfiles"/>), best first; the first one the peer
+    /// offers is chosen, whatever the peer's order. Usually <see cref="DtlsSrtpProfiles.Preferred"/>.
+    /// </param>
+    /// <param name="options">Handshake timing.</param>
+    /// <param name="cancellationToken">Aborts the handshake (within about 100 ms) with <see cref="OperationCanceledException"/>.</param>
+    /// <exception cref="DtlsHandshakeException">The handshake failed; <see cref="DtlsHandshakeException.Reason"/> says why.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired.</exception>
+    /// <exception cref="ArgumentException">The fingerprint is malformed, or a profile is unknown.</exception>
+    /// <exception cref="ObjectDisposedException">The identity is disposed.</exception>
+    public static DtlsSession Accept(DtlsIdentity identity, IDatagramChannel channel, string expectedRemoteFingerprint, IReadOnlyList<int> preferredProfiles, DtlsServerOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(identity);
+        ArgumentNullException.ThrowIfNull(channel);
+        ArgumentNullException.ThrowIfNull(preferredProfiles);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+
+        var expectedFingerprint = new byte[CertificateFingerprint.Sha256Length];
+        if (!CertificateFingerprint.TryParseSha256(expectedRemoteFingerprint, expectedFingerprint))
+        {
+            throw new ArgumentException("Expected a SHA-256 fingerprint: 32 hex pairs joined by ':'.", nameof(expectedRemoteFingerprint));
+        }
+
+        var profiles = ValidateProfiles(preferredProfiles);
+        if (channel.MaxDatagramSize < 256)
+        {
+            throw new ArgumentException("The channel's datagrams are too small for a DTLS handshake.", nameof(channel));
+        }
+
+        // Fail before any datagram moves rather than with an internal_error in the middle of the handshake.
+        _ = identity.PrivateKey;
+        cancellationToken.ThrowIfCancellationRequested();
+
+        var transport = new ChannelDatagramTransport(channel) { HandshakeCancellation = cancellationToken };
+        var server = new WebRtcTlsServer(new BcTlsCrypto(), identity, expectedFingerprint, profiles, options);
+        DtlsTransport dtls;
+        try
+        {
+            dtls = new DtlsServerProtocol().Accept(server, transport);
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or ArgumentException)
+        {
+            // BouncyCastle has already sent the fatal alert (if it had a peer to send it to) and closed the transport.
+            if (cancellationToken.IsCancellationRequested)
+            {
+                throw new OperationCanceledException("The DTLS handshake was cancelled.", ex, cancellationToken);
+            }
+
+            throw Describe(ex, server.Failure);
+        }
+        finally
+        {
+            transport.HandshakeCancellation = CancellationToken.None;
+        }
+
+        if (server.KeyingMaterial is null || server.RemoteFingerprint is null)
+        {
+            // BouncyCastle completed without calling back as it must; no keys means no session.
+            dtls.Close();
+            throw new DtlsHandshakeException(DtlsHandshakeFailure.ProtocolError, "The handshake completed without SRTP keying material.");
+        }
+
+        return new DtlsSession(dtls, transport, server, new DtlsSrtpResult(server.SelectedProfile, server.KeyingMaterial, server.RemoteFingerprint));
+    }
+
+    private static int[] ValidateProfiles(IReadOnlyList<int> preferredProfiles)
+    {
+        if (preferredProfiles.Count == 0)
+        {
+            throw new ArgumentException("At least one SRTP protection profile is required.", nameof(preferredProfiles));
+        }
+
+        var profiles = new int[preferredProfiles.Count];
+        for (var i = 0; i < profiles.Length; i++)
+        {
+            profiles[i] = preferredProfiles[i];
+            if (!DtlsSrtpProfiles.IsKnown(profiles[i]))
+            {
+                throw new ArgumentException($"Unknown SRTP protection profile {profiles[i]}.", nameof(preferredProfiles));
+            }
+        }
+
+        return profiles;
+    }
+
+    private static DtlsHandshakeException Describe(Exception ex, DtlsHandshakeFailure? ownFailure)
+    {
+        var alert = AlertOf(ex);
+        if (ownFailure is { } failure)
+        {
+            return new DtlsHandshakeException(failure, MessageFor(failure), alert, ex);
+        }
+
+        if (FindInChain<DtlsChannelClosedException>(ex) is not null)
+        {
+            return new DtlsHandshakeException(DtlsHandshakeFailure.ChannelClosed, MessageFor(DtlsHandshakeFailure.ChannelClosed), null, ex);
+        }
+
+        var reason = ex switch
+        {
+            TlsTimeoutException => DtlsHandshakeFailure.TimedOut,
+            TlsFatalAlertReceived => DtlsHandshakeFailure.PeerAlert,
+            _ => DtlsHandshakeFailure.ProtocolError,
+        };
+        var message = alert is { } description
+            ? $"{MessageFor(reason)} Alert: {AlertDescription.GetText((short)description)}."
+            : MessageFor(reason);
+        return new DtlsHandshakeException(reason, message, alert, ex);
+    }
+
+    private static int? AlertOf(Exception ex) => ex switch
+    {
+        TlsFatalAlert sent => sent.AlertDescription,
+        TlsFatalAlertReceived received => received.AlertDescription,
+        _ => null,
+    };
+
+    private static string MessageFor(DtlsHandshakeFailure reason) => reason switch
+    {
+        DtlsHandshakeFailure.TimedOut => "The DTLS handshake timed out.",
+        DtlsHandshakeFailure.FingerprintMismatch => "The peer's certificate does not match the fingerprint in its SDP.",
+        DtlsHandshakeFailure.NoClientCertificate => "The peer sent no certificate.",
+        DtlsHandshakeFailure.NoCommonSrtpProfile => "The peer offered no acceptable SRTP protection profile.",
+        DtlsHandshakeFailure.PeerAlert => "The peer aborted the DTLS handshake.",
+        DtlsHandshakeFailure.ProtocolError => "The DTLS handshake failed.",
+        DtlsHandshakeFailure.ChannelClosed => "The datagram channel closed during the DTLS handshake.",
+        _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
+    };
+
+    private static T? FindInChain<T>(Exception? ex)
+        where T : Exception
+    {
+        for (; ex is not null; ex = ex.InnerException)
+        {
+            if (ex is T found)
+            {
+                return found;
+            }
+        }
+
+        return null;
+    }
+}
