@@ -38,10 +38,10 @@ public class IceCredentialsTests
         Assert.That(used, Has.Count.EqualTo(64));
     }
 
-    [TestCase("abc", "VOkJxbRl1RmTxUk/WvJxBt", TestName = "A 3-character ufrag is refused")]
-    [TestCase("ab:c", "VOkJxbRl1RmTxUk/WvJxBt", TestName = "A ufrag with a colon is refused")]
-    [TestCase("evtj", "VOkJxbRl1RmTxUk/WvJxB", TestName = "A 21-character password is refused")]
-    [TestCase("evtj", "VOkJxbRl1RmTxUk WvJxBt", TestName = "A password with a space is refused")]
+    [TestCase("abc", "VOkJxbRl1RmTxUk/WvJxBt", TestName = "A_3_character_ufrag_is_refused")]
+    [TestCase("ab:c", "VOkJxbRl1RmTxUk/WvJxBt", TestName = "A_ufrag_with_a_colon_is_refused")]
+    [TestCase("evtj", "VOkJxbRl1RmTxUk/WvJxB", TestName = "A_21_character_password_is_refused")]
+    [TestCase("evtj", "VOkJxbRl1RmTxUk WvJxBt", TestName = "A_password_with_a_space_is_refused")]
     public void Invalid_credentials_are_refused(string ufrag, string password)
     {
         Assert.That(() => new IceCredentials(ufrag, password), Throws.ArgumentException);

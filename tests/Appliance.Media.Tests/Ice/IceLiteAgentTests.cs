@@ -114,11 +114,11 @@ public class IceLiteAgentTests
         Assert.That(_agent.TryGetRemoteAddress(out _), Is.False);
     }
 
-    [TestCase("XXXX:ReMo", TestName = "Another local ufrag is answered 401")]
-    [TestCase("LoCa:XXXX", TestName = "Another remote ufrag is answered 401")]
-    [TestCase("LoCa", TestName = "A username without a colon is answered 401")]
-    [TestCase(":ReMo", TestName = "A username with an empty local ufrag is answered 401")]
-    [TestCase("LoCaX:ReMo", TestName = "A longer local ufrag is answered 401")]
+    [TestCase("XXXX:ReMo", TestName = "Another_local_ufrag_is_answered_401")]
+    [TestCase("LoCa:XXXX", TestName = "Another_remote_ufrag_is_answered_401")]
+    [TestCase("LoCa", TestName = "A_username_without_a_colon_is_answered_401")]
+    [TestCase(":ReMo", TestName = "A_username_with_an_empty_local_ufrag_is_answered_401")]
+    [TestCase("LoCaX:ReMo", TestName = "A_longer_local_ufrag_is_answered_401")]
     public void A_username_that_is_not_local_colon_remote_is_unauthorized(string username)
     {
         var request = new CheckBuilder(username, LocalPassword).Build();

@@ -288,16 +288,16 @@ public class StunMessageTests
         Assert.That(StunMessage.Parse(bad, out _), Is.EqualTo(StunParseResult.AttributeOverrun));
     }
 
-    [TestCase(0x0008, 16, TestName = "MESSAGE-INTEGRITY of 16 bytes is malformed")]
-    [TestCase(0x8028, 8, TestName = "FINGERPRINT of 8 bytes is malformed")]
-    [TestCase(0x0024, 8, TestName = "PRIORITY of 8 bytes is malformed")]
-    [TestCase(0x0025, 4, TestName = "USE-CANDIDATE with a value is malformed")]
-    [TestCase(0x802A, 4, TestName = "ICE-CONTROLLING of 4 bytes is malformed")]
-    [TestCase(0x8029, 12, TestName = "ICE-CONTROLLED of 12 bytes is malformed")]
-    [TestCase(0x0020, 12, TestName = "XOR-MAPPED-ADDRESS of 12 bytes is malformed")]
-    [TestCase(0x001C, 12, TestName = "MESSAGE-INTEGRITY-SHA256 of 12 bytes is malformed")]
-    [TestCase(0x0009, 2, TestName = "ERROR-CODE of 2 bytes is malformed")]
-    [TestCase(0x0006, 516, TestName = "USERNAME of 516 bytes is malformed")]
+    [TestCase(0x0008, 16, TestName = "MESSAGE_INTEGRITY_of_16_bytes_is_malformed")]
+    [TestCase(0x8028, 8, TestName = "FINGERPRINT_of_8_bytes_is_malformed")]
+    [TestCase(0x0024, 8, TestName = "PRIORITY_of_8_bytes_is_malformed")]
+    [TestCase(0x0025, 4, TestName = "USE_CANDIDATE_with_a_value_is_malformed")]
+    [TestCase(0x802A, 4, TestName = "ICE_CONTROLLING_of_4_bytes_is_malformed")]
+    [TestCase(0x8029, 12, TestName = "ICE_CONTROLLED_of_12_bytes_is_malformed")]
+    [TestCase(0x0020, 12, TestName = "XOR_MAPPED_ADDRESS_of_12_bytes_is_malformed")]
+    [TestCase(0x001C, 12, TestName = "MESSAGE_INTEGRITY_SHA256_of_12_bytes_is_malformed")]
+    [TestCase(0x0009, 2, TestName = "ERROR_CODE_of_2_bytes_is_malformed")]
+    [TestCase(0x0006, 516, TestName = "USERNAME_of_516_bytes_is_malformed")]
     public void A_known_attribute_of_the_wrong_length_is_malformed(int type, int length)
     {
         var message = MessageWithAttribute(type, new byte[length]);
