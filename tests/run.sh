@@ -4,7 +4,8 @@
 #   tests/run.sh                       build once, run all tests
 #   tests/run.sh 'FullyQualifiedName~Lobby'   pass a filter through to `dotnet test --filter`
 #
-# Installs the Debian packages the browser tests need (only those absent), builds Appliance.sln
+# Installs the Debian packages the browser tests need (only those absent) and their npm packages (npm ci, when
+# node_modules is missing), builds Appliance.sln
 # in Release once, runs its tests, and ends with one line: "N passed, N failed[, N skipped]".
 # Exits non-zero if any test failed, if the run broke, or if no test ran at all.
 set -euo pipefail
@@ -39,6 +40,10 @@ for package in "${required_packages[@]}"; do
 done
 # The TRX summary below is computed with python3; only install it when no python3 is on PATH.
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
+# The accessibility tests inject axe-core, an npm package locked in tests/Appliance.BrowserTests; npm is needed only
+# while it is not installed there yet.
+axe_dir="$repo_root/tests/Appliance.BrowserTests/node_modules/axe-core"
+[[ -d "$axe_dir" ]] || command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 
 if ((${#missing[@]} > 0)); then
     command -v apt-get >/dev/null 2>&1 || die "missing packages (${missing[*]}) and no apt-get to install them"
@@ -59,6 +64,13 @@ fi
 
 [[ -x "$APPLIANCE_CHROMIUM" ]] || die "Chromium not found at $APPLIANCE_CHROMIUM"
 command -v dotnet >/dev/null 2>&1 || die "the .NET SDK (see global.json) is not on PATH; Debian does not package it, install it from Microsoft"
+
+# --- npm packages of the browser tests ----------------------------------------------------------
+if [[ ! -d "$axe_dir" ]]; then
+    command -v npm >/dev/null 2>&1 || die "npm is not on PATH; install the Debian packages nodejs and npm"
+    say "npm ci in tests/Appliance.BrowserTests"
+    (cd "$repo_root/tests/Appliance.BrowserTests" && npm ci --no-audit --no-fund)
+fi
 
 # --- Build once, then test ----------------------------------------------------------------------
 results_dir="$repo_root/TestResults"

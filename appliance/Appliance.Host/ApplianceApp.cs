@@ -173,6 +173,7 @@ public static class ApplianceApp
             .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
             .ReadFrom.Configuration(builder.Configuration)
             .Enrich.FromLogContext()
+            .Enrich.With<RequestPathRedaction>()
             .WriteTo.Console(formatProvider: CultureInfo.InvariantCulture)
             .WriteTo.File(
                 new Serilog.Formatting.Compact.CompactJsonFormatter(),

@@ -6,6 +6,9 @@ namespace Appliance.Host.Meetings;
 /// <summary>Shows and reads times in the appliance's configured time zone, in the reader's language.</summary>
 public sealed class DisplayTime
 {
+    // Plain "en" formats dates the US way; the appliance's English readers are in Europe.
+    private static readonly CultureInfo BritishEnglish = CultureInfo.GetCultureInfo("en-GB");
+
     public DisplayTime(ApplianceOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -23,14 +26,14 @@ public sealed class DisplayTime
     {
         var s = Local(start);
         var e = Local(end);
-        var culture = CultureInfo.CurrentCulture;
+        var culture = FormatCulture;
         var date = s.ToString("D", culture);
         var endText = s.Date == e.Date ? e.ToString("t", culture) : e.ToString("g", culture);
         return $"{date}, {s.ToString("t", culture)}–{endText} ({Offset(s)})";
     }
 
     /// <summary>Date and time in the current culture.</summary>
-    public string Moment(DateTimeOffset value) => Local(value).ToString("g", CultureInfo.CurrentCulture) + " (" + Offset(Local(value)) + ")";
+    public string Moment(DateTimeOffset value) => Local(value).ToString("g", FormatCulture) + " (" + Offset(Local(value)) + ")";
 
     /// <summary>The value for an input of type datetime-local.</summary>
     public string InputValue(DateTimeOffset value) => Local(value).ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture);
@@ -52,6 +55,9 @@ public sealed class DisplayTime
 
         return new DateTimeOffset(unspecified, Zone.GetUtcOffset(unspecified));
     }
+
+    private static CultureInfo FormatCulture =>
+        CultureInfo.CurrentCulture.Name == "en" ? BritishEnglish : CultureInfo.CurrentCulture;
 
     private static string Offset(DateTimeOffset value) =>
         "UTC" + (value.Offset < TimeSpan.Zero ? "-" : "+") + value.Offset.ToString(@"hh\:mm", CultureInfo.InvariantCulture);

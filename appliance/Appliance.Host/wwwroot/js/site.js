@@ -19,5 +19,10 @@ document.addEventListener('DOMContentLoaded', () => {
   }
 
   const summary = document.getElementById('errors');
-  if (summary) summary.focus();
+  if (summary) {
+    // A form posted after the skip link keeps "#main" in its address, and the browser would then move focus to
+    // <main> once the page loads, away from the errors: drop the fragment first.
+    if (location.hash) history.replaceState(null, '', location.pathname + location.search);
+    summary.focus();
+  }
 });

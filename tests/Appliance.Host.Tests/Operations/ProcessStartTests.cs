@@ -1,0 +1,103 @@
+using System.Net;
+using System.Security.Cryptography;
+using Appliance.Host.Tests.Infrastructure;
+
+namespace Appliance.Host.Tests.Operations;
+
+/// <summary>Starting the real executable as an operator would, in a child process.</summary>
+public sealed class ProcessStartTests
+{
+    private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(30);
+    private string _data = null!;
+
+    [SetUp]
+    public void CreateDataFolder()
+    {
+        _data = Path.Combine(Path.GetTempPath(), "appliance-process-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(_data);
+    }
+
+    [TearDown]
+    public void DeleteDataFolder()
+    {
+        try
+        {
+            Directory.Delete(_data, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left for the OS to clean up.
+        }
+    }
+
+    [Test]
+    public async Task Fresh_start_answers_healthz_within_30_seconds_and_prints_the_bootstrap_link()
+    {
+        var port = ApplianceProcess.FreePort();
+        using var process = ApplianceProcess.Start(_data, $"--urls=https://127.0.0.1:{port}", $"--Appliance:DataDirectory={_data}");
+
+        var status = await process.WaitForHealthAsync(new Uri($"https://127.0.0.1:{port}/healthz"), _data, StartLimit);
+
+        Assert.That(status, Is.EqualTo(HttpStatusCode.OK), $"stdout:\n{process.StandardOutput}\nstderr:\n{process.StandardError}");
+        var linkFile = Path.Combine(_data, Appliance.Host.Operations.BootstrapAnnouncer.FileName);
+        var link = (await File.ReadAllTextAsync(linkFile)).Trim();
+        Assert.Multiple(() =>
+        {
+            Assert.That(link, Does.StartWith($"https://127.0.0.1:{port}/setup/"));
+            Assert.That(process.StandardOutput, Does.Contain(link));
+            Assert.That(File.Exists(Path.Combine(_data, "appliance.db")), Is.True);
+        });
+    }
+
+    [Test]
+    public async Task Default_start_without_urls_serves_https_localhost_8443_as_the_readme_says()
+    {
+        Assume.That(ApplianceProcess.PortIsFree(8443), Is.True, "port 8443 is in use on this machine");
+        // As `dotnet run --project appliance/Appliance.Host` from a checkout: no urls, data in ./data of the working folder.
+        using var process = ApplianceProcess.Start(_data);
+
+        var status = await process.WaitForHealthAsync(new Uri("https://localhost:8443/healthz"), Path.Combine(_data, "data"), StartLimit);
+
+        Assert.That(status, Is.EqualTo(HttpStatusCode.OK), $"stdout:\n{process.StandardOutput}\nstderr:\n{process.StandardError}");
+        Assert.That(process.StandardOutput, Does.Contain("https://localhost:8443/setup/"));
+    }
+
+    [TestCase(3 * 8192, TestName = "Start_is_refused_naming_the_database_when_the_file_is_garbage")]
+    [TestCase(100, TestName = "Start_is_refused_naming_the_database_when_the_file_is_truncated")]
+    public async Task Start_is_refused_naming_the_database_and_leaves_it_unchanged(int length)
+    {
+        var database = Path.Combine(_data, "appliance.db");
+        var garbage = RandomNumberGenerator.GetBytes(length);
+        await File.WriteAllBytesAsync(database, garbage);
+        WriteKeyFile(Path.Combine(_data, "appliance.key"));
+        var port = ApplianceProcess.FreePort();
+
+        using var process = ApplianceProcess.Start(_data, $"--urls=https://127.0.0.1:{port}", $"--Appliance:DataDirectory={_data}");
+        var exited = await process.WaitForExitAsync(StartLimit);
+
+        Assert.That(exited, Is.True, "the appliance kept running on a broken database");
+        var output = process.StandardOutput + process.StandardError;
+        Assert.Multiple(async () =>
+        {
+            Assert.That(process.ExitCode, Is.Not.Zero);
+            Assert.That(output, Does.Contain(database), "the message names the file");
+            Assert.That(output, Does.Not.Contain("   at "), "no stack trace");
+            Assert.That(output, Does.Not.Contain("Now listening"));
+            Assert.That(await File.ReadAllBytesAsync(database), Is.EqualTo(garbage), "the file is untouched");
+            Assert.That(Directory.GetFiles(_data).Select(Path.GetFileName), Is.EquivalentTo(new[] { "appliance.db", "appliance.key" }), "nothing was created beside it");
+        });
+    }
+
+    private static void WriteKeyFile(string path)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using var stream = new FileStream(path, options);
+        using var writer = new StreamWriter(stream);
+        writer.Write(Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) + "\n");
+    }
+}
