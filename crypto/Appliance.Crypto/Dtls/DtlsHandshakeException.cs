@@ -9,10 +9,13 @@ public enum DtlsHandshakeFailure
     /// <summary>The peer's certificate does not have the fingerprint its SDP announced; it was sent bad_certificate.</summary>
     FingerprintMismatch,
 
-    /// <summary>The peer sent no certificate, which WebRTC requires (RFC 8827 section 6.5).</summary>
+    /// <summary>The client sent no certificate, which WebRTC requires (RFC 8827 section 6.5). Server side only.</summary>
     NoClientCertificate,
 
-    /// <summary>The peer offered no use_srtp extension, or none of the acceptable SRTP protection profiles.</summary>
+    /// <summary>
+    /// The peer offered no use_srtp extension or none of the acceptable SRTP protection profiles (server side),
+    /// or the server answered without use_srtp or with a profile that was not offered (client side).
+    /// </summary>
     NoCommonSrtpProfile,
 
     /// <summary>The peer ended the handshake with a fatal alert (see <see cref="DtlsHandshakeException.AlertDescription"/>).</summary>

@@ -1,6 +1,9 @@
 namespace Appliance.Crypto.Dtls;
 
-/// <summary>Timing of the DTLS handshake.</summary>
+/// <summary>
+/// Timing of a DTLS handshake. Despite the name, <see cref="DtlsSrtpClient"/> takes the same options: the
+/// handshake's deadline and first retransmission mean the same on both sides.
+/// </summary>
 public sealed record DtlsServerOptions
 {
     /// <summary>The defaults: a 10-second handshake, first retransmission after 1 second (RFC 6347 section 4.2.4.1).</summary>

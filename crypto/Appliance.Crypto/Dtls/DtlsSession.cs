@@ -22,14 +22,16 @@ public enum DtlsSessionEnd
 }
 
 /// <summary>
-/// An established DTLS association with one peer, after <see cref="DtlsSrtpServer.Accept(DtlsIdentity, IDatagramChannel, string, IReadOnlyList{int}, CancellationToken)"/>.
+/// An established DTLS association with one peer, after <see cref="DtlsSrtpServer.Accept(DtlsIdentity, IDatagramChannel, string, IReadOnlyList{int}, CancellationToken)"/>
+/// or <see cref="DtlsSrtpClient.Connect(DtlsIdentity, IDatagramChannel, string, IReadOnlyList{int}, CancellationToken)"/>.
 /// It carries the SRTP result and keeps answering the peer's DTLS records until it is closed.
 /// </summary>
 /// <remarks>
 /// The server sends the last handshake flight. If that flight is lost, the peer retransmits its own last
 /// flight, and only a server that is still reading answers with a retransmission (RFC 6347 section 4.2.4);
 /// this is why the peer's worker goes on calling <see cref="Serve"/> after the handshake. Without it, a
-/// browser whose Finished got lost never starts its media.
+/// browser whose Finished got lost never starts its media. On the client side, serving is how the end of
+/// the association (the server's close_notify) is noticed.
 /// </remarks>
 public sealed class DtlsSession : IDisposable
 {
@@ -38,15 +40,15 @@ public sealed class DtlsSession : IDisposable
 
     private readonly DtlsTransport _transport;
     private readonly ChannelDatagramTransport _channel;
-    private readonly WebRtcTlsServer _server;
+    private readonly IDtlsAlertObserver _peer;
     private int _closed;
     private int _serving;
 
-    internal DtlsSession(DtlsTransport transport, ChannelDatagramTransport channel, WebRtcTlsServer server, DtlsSrtpResult srtp)
+    internal DtlsSession(DtlsTransport transport, ChannelDatagramTransport channel, IDtlsAlertObserver peer, DtlsSrtpResult srtp)
     {
         _transport = transport;
         _channel = channel;
-        _server = server;
+        _peer = peer;
         Srtp = srtp;
     }
 
@@ -79,7 +81,7 @@ public sealed class DtlsSession : IDisposable
                     return DtlsSessionEnd.ClosedLocally;
                 }
 
-                if (_server.CloseNotifyReceived)
+                if (_peer.CloseNotifyReceived)
                 {
                     return DtlsSessionEnd.ClosedByPeer;
                 }
@@ -140,4 +142,11 @@ public sealed class DtlsSession : IDisposable
 
     /// <summary>Same as <see cref="Close"/>.</summary>
     public void Dispose() => Close();
+}
+
+/// <summary>Our side of the handshake (server or client), which hears the peer's alerts.</summary>
+internal interface IDtlsAlertObserver
+{
+    /// <summary>Whether the peer has sent close_notify.</summary>
+    bool CloseNotifyReceived { get; }
 }

@@ -66,13 +66,9 @@ public static class DtlsSrtpServer
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
 
-        var expectedFingerprint = new byte[CertificateFingerprint.Sha256Length];
-        if (!CertificateFingerprint.TryParseSha256(expectedRemoteFingerprint, expectedFingerprint))
-        {
-            throw new ArgumentException("Expected a SHA-256 fingerprint: 32 hex pairs joined by ':'.", nameof(expectedRemoteFingerprint));
-        }
+        var expectedFingerprint = DtlsHandshakeFailures.ParseFingerprint(expectedRemoteFingerprint, nameof(expectedRemoteFingerprint));
 
-        var profiles = ValidateProfiles(preferredProfiles);
+        var profiles = DtlsHandshakeFailures.ValidateProfiles(preferredProfiles, nameof(preferredProfiles));
         if (channel.MaxDatagramSize < 256)
         {
             throw new ArgumentException("The channel's datagrams are too small for a DTLS handshake.", nameof(channel));
@@ -97,7 +93,7 @@ public static class DtlsSrtpServer
                 throw new OperationCanceledException("The DTLS handshake was cancelled.", ex, cancellationToken);
             }
 
-            throw Describe(ex, server.Failure);
+            throw DtlsHandshakeFailures.Describe(ex, server.Failure);
         }
         finally
         {
@@ -112,83 +108,5 @@ public static class DtlsSrtpServer
         }
 
         return new DtlsSession(dtls, transport, server, new DtlsSrtpResult(server.SelectedProfile, server.KeyingMaterial, server.RemoteFingerprint));
-    }
-
-    private static int[] ValidateProfiles(IReadOnlyList<int> preferredProfiles)
-    {
-        if (preferredProfiles.Count == 0)
-        {
-            throw new ArgumentException("At least one SRTP protection profile is required.", nameof(preferredProfiles));
-        }
-
-        var profiles = new int[preferredProfiles.Count];
-        for (var i = 0; i < profiles.Length; i++)
-        {
-            profiles[i] = preferredProfiles[i];
-            if (!DtlsSrtpProfiles.IsKnown(profiles[i]))
-            {
-                throw new ArgumentException($"Unknown SRTP protection profile {profiles[i]}.", nameof(preferredProfiles));
-            }
-        }
-
-        return profiles;
-    }
-
-    private static DtlsHandshakeException Describe(Exception ex, DtlsHandshakeFailure? ownFailure)
-    {
-        var alert = AlertOf(ex);
-        if (ownFailure is { } failure)
-        {
-            return new DtlsHandshakeException(failure, MessageFor(failure), alert, ex);
-        }
-
-        if (FindInChain<DtlsChannelClosedException>(ex) is not null)
-        {
-            return new DtlsHandshakeException(DtlsHandshakeFailure.ChannelClosed, MessageFor(DtlsHandshakeFailure.ChannelClosed), null, ex);
-        }
-
-        var reason = ex switch
-        {
-            TlsTimeoutException => DtlsHandshakeFailure.TimedOut,
-            TlsFatalAlertReceived => DtlsHandshakeFailure.PeerAlert,
-            _ => DtlsHandshakeFailure.ProtocolError,
-        };
-        var message = alert is { } description
-            ? $"{MessageFor(reason)} Alert: {AlertDescription.GetText((short)description)}."
-            : MessageFor(reason);
-        return new DtlsHandshakeException(reason, message, alert, ex);
-    }
-
-    private static int? AlertOf(Exception ex) => ex switch
-    {
-        TlsFatalAlert sent => sent.AlertDescription,
-        TlsFatalAlertReceived received => received.AlertDescription,
-        _ => null,
-    };
-
-    private static string MessageFor(DtlsHandshakeFailure reason) => reason switch
-    {
-        DtlsHandshakeFailure.TimedOut => "The DTLS handshake timed out.",
-        DtlsHandshakeFailure.FingerprintMismatch => "The peer's certificate does not match the fingerprint in its SDP.",
-        DtlsHandshakeFailure.NoClientCertificate => "The peer sent no certificate.",
-        DtlsHandshakeFailure.NoCommonSrtpProfile => "The peer offered no acceptable SRTP protection profile.",
-        DtlsHandshakeFailure.PeerAlert => "The peer aborted the DTLS handshake.",
-        DtlsHandshakeFailure.ProtocolError => "The DTLS handshake failed.",
-        DtlsHandshakeFailure.ChannelClosed => "The datagram channel closed during the DTLS handshake.",
-        _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
-    };
-
-    private static T? FindInChain<T>(Exception? ex)
-        where T : Exception
-    {
-        for (; ex is not null; ex = ex.InnerException)
-        {
-            if (ex is T found)
-            {
-                return found;
-            }
-        }
-
-        return null;
     }
 }

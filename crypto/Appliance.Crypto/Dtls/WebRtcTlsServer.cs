@@ -13,7 +13,7 @@ namespace Appliance.Crypto.Dtls;
 /// export anywhere else ("only available from NotifyHandshakeComplete()") and clears the master secret when
 /// Accept returns.
 /// </summary>
-internal sealed class WebRtcTlsServer : AbstractTlsServer
+internal sealed class WebRtcTlsServer : AbstractTlsServer, IDtlsAlertObserver
 {
     private static readonly int[] CipherSuites =
     [
@@ -49,7 +49,7 @@ internal sealed class WebRtcTlsServer : AbstractTlsServer
 
     internal string? RemoteFingerprint { get; private set; }
 
-    internal bool CloseNotifyReceived => _closeNotifyReceived;
+    public bool CloseNotifyReceived => _closeNotifyReceived;
 
     public override int GetHandshakeTimeoutMillis() => (int)Math.Ceiling(_options.HandshakeTimeout.TotalMilliseconds);
 

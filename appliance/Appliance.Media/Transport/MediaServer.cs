@@ -1,0 +1,910 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
+using System.Net;
+using System.Net.Sockets;
+using Appliance.Crypto.Dtls;
+using Appliance.Crypto.Srtp;
+using Appliance.Media.Demux;
+using Appliance.Media.Ice;
+
+namespace Appliance.Media.Transport;
+
+/// <summary>
+/// The media plane's runtime: one UDP socket for every peer (ICE-lite, RFC 7983 demultiplexing), a DTLS worker
+/// per peer, SRTP in and out, and an <see cref="IMediaHandler"/> that decides where media goes.
+/// </summary>
+/// <remarks>
+/// <para><b>Threading model.</b> One dedicated receive thread owns the per-packet path: it reads the socket with
+/// the allocation-free <c>Socket.ReceiveFrom(Span, SocketFlags, SocketAddress)</c> into one preallocated buffer,
+/// answers STUN, decrypts SRTP in place, calls the handler, and — through <see cref="MediaPeer.SendRtp"/> from
+/// inside the handler — encrypts into one scratch buffer and sends. That thread alone touches the address map,
+/// the SRTP sessions and the counters' values, so the path takes no lock and allocates nothing. Every handler
+/// callback runs on it, one at a time.</para>
+/// <para>Other threads (signalling) call <see cref="AddPeer"/>, <see cref="RemovePeer"/> and
+/// <see cref="MediaPeer.RestartIce"/>; those post to a queue that the receive thread drains between datagrams,
+/// or use the ICE agents' own locks. Each peer's DTLS handshake runs on its own long-running worker, which
+/// hands the finished SRTP sessions to the receive thread through the same queue and then serves the DTLS
+/// association until it ends.</para>
+/// <para>The receive thread blocks in the socket. When no datagram has arrived for half a tick interval, a timer
+/// wakes it with a one-byte datagram the socket sends to itself; posting a control operation does the same.
+/// Under load no wake-ups are sent, so the hot loop makes exactly one receive call per datagram.</para>
+/// </remarks>
+public sealed class MediaServer : IDisposable
+{
+    // Any UDP datagram fits, so the kernel never truncates one unseen; longer than MaxDatagramSize is then dropped.
+    private const int ReceiveBufferSize = 65536;
+
+    // What SRTP adds at most: the GCM tag, or the HMAC tag plus the SRTCP index.
+    private const int MaxSrtpOverhead = 32;
+
+    private static readonly byte[] WakeDatagram = [0xFF];
+
+    private readonly MediaServerOptions _options;
+    private readonly DtlsIdentity _identity;
+    private readonly IMediaHandler _handler;
+    private readonly TimeProvider _time;
+    private readonly Socket _socket;
+    private readonly IceCredentialDirectory _directory = new();
+    private readonly ConcurrentQueue<ControlOperation> _control = new();
+    private readonly MediaCounterSet _counters = new();
+    private readonly SocketAddress _wakeAddress;
+    private readonly TransportAddress _wakeSource;
+    private readonly long _tickTicks;
+    private readonly ITimer _wakeTimer;
+
+    // Receive-thread state.
+    private readonly byte[] _receiveBuffer = GC.AllocateUninitializedArray<byte>(ReceiveBufferSize, pinned: true);
+    private readonly byte[] _sendScratch;
+    private readonly byte[] _stunResponse = new byte[256];
+    private readonly Dictionary<TransportAddress, MediaPeer> _peersByAddress = [];
+    private readonly Dictionary<IceLiteAgent, MediaPeer> _peersByAgent = [];
+    private readonly List<MediaPeer> _peers = [];
+    private long _lastTick;
+
+    private Thread? _receiveThread;
+    private int _receiveThreadId = -1;
+    private long _iterations;
+    private long _iterationsSeenByTimer = -1;
+    private long _nextPeerId;
+    private int _peerCount;
+    private volatile bool _stopping;
+    private int _disposed;
+
+    /// <summary>Binds the socket; call <see cref="Start"/> to begin receiving.</summary>
+    /// <param name="options">Addresses, port and limits.</param>
+    /// <param name="identity">The DTLS certificate for every peer; its fingerprint goes into every SDP answer.</param>
+    /// <param name="handler">Receives the media; called on the receive thread only.</param>
+    /// <param name="timeProvider">The clock for consent freshness, ticks and handler timestamps; the system clock by default.</param>
+    /// <exception cref="SocketException">The address or port cannot be bound.</exception>
+    public MediaServer(MediaServerOptions options, DtlsIdentity identity, IMediaHandler handler, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(identity);
+        ArgumentNullException.ThrowIfNull(handler);
+        options.Validate();
+        _options = options;
+        _identity = identity;
+        _handler = handler;
+        _time = timeProvider ?? TimeProvider.System;
+        _tickTicks = Math.Max(1, (long)(options.TickInterval.TotalSeconds * _time.TimestampFrequency));
+        _sendScratch = new byte[options.MaxDatagramSize + MaxSrtpOverhead];
+
+        var bindAddress = options.DualStack && options.BindAddress.Equals(IPAddress.Any) ? IPAddress.IPv6Any : options.BindAddress;
+        _socket = new Socket(bindAddress.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        try
+        {
+            if (options.DualStack)
+            {
+                _socket.DualMode = true;
+            }
+
+            _socket.ReceiveBufferSize = options.SocketBufferSize;
+            _socket.SendBufferSize = options.SocketBufferSize;
+            _socket.Bind(new IPEndPoint(bindAddress, options.Port));
+            LocalEndPoint = (IPEndPoint)_socket.LocalEndPoint!;
+            LocalCandidates = BuildCandidates(options, LocalEndPoint, _socket);
+
+            var wake = new IPEndPoint(WakeTarget(LocalEndPoint.Address, options.DualStack), LocalEndPoint.Port);
+            _wakeAddress = wake.Serialize();
+            _wakeSource = TransportAddress.FromEndPoint(wake);
+        }
+        catch
+        {
+            _socket.Dispose();
+            throw;
+        }
+
+        // Wake-ups are about the loop's liveness in real time, so they run on the system clock whatever the time provider.
+        _wakeTimer = TimeProvider.System.CreateTimer(static state => ((MediaServer)state!).WakeIfIdle(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>The bound address and port (the port the system chose when 0 was configured).</summary>
+    public IPEndPoint LocalEndPoint { get; }
+
+    /// <summary>The host candidates for the SDP, from <see cref="MediaServerOptions.AdvertisedAddresses"/>.</summary>
+    public IReadOnlyList<LocalCandidate> LocalCandidates { get; }
+
+    /// <summary>The SHA-256 fingerprint of the server's DTLS certificate, as every peer's SDP carries it.</summary>
+    public string LocalFingerprint => _identity.Sha256Fingerprint;
+
+    /// <summary>Peers added and not yet closed.</summary>
+    public int PeerCount => Volatile.Read(ref _peerCount);
+
+    /// <summary>Server-wide counters: every peer's plus what came from unknown addresses.</summary>
+    public MediaCounterSnapshot GetCounters() => _counters.Snapshot();
+
+    /// <summary>Starts the receive thread.</summary>
+    /// <exception cref="InvalidOperationException">Already started.</exception>
+    public void Start()
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (_receiveThread is not null)
+        {
+            throw new InvalidOperationException("The media server is already running.");
+        }
+
+        _lastTick = _time.GetTimestamp();
+        _receiveThread = new Thread(ReceiveLoop) { IsBackground = true, Name = "media-receive" };
+        _receiveThread.Start();
+
+        // Twice per tick interval, so that an idle loop ticks within 1 to 1.5 intervals.
+        _wakeTimer.Change(_options.TickInterval / 2, _options.TickInterval / 2);
+    }
+
+    /// <summary>
+    /// A new peer with fresh ICE credentials, whose DTLS certificate must have <paramref name="remoteFingerprint"/>.
+    /// It can start its ICE checks as soon as this returns. Safe from any thread.
+    /// </summary>
+    /// <param name="remoteFingerprint">From the peer's SDP, a=fingerprint:sha-256, without the "sha-256 " prefix.</param>
+    /// <param name="remoteUfrag">The peer's a=ice-ufrag, or null while its SDP has not arrived (any is then accepted).</param>
+    /// <exception cref="ArgumentException">The fingerprint is not 32 hex pairs joined by ':', or the ufrag is not valid.</exception>
+    public MediaPeer AddPeer(string remoteFingerprint, string? remoteUfrag)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (!IsSha256Fingerprint(remoteFingerprint))
+        {
+            throw new ArgumentException("Expected a SHA-256 fingerprint: 32 hex pairs joined by ':'.", nameof(remoteFingerprint));
+        }
+
+        for (var attempt = 0; ; attempt++)
+        {
+            var agent = new IceLiteAgent(IceCredentials.Generate(), remoteUfrag, _time);
+            var peer = new MediaPeer(this, Interlocked.Increment(ref _nextPeerId), agent, remoteFingerprint, _identity.Sha256Fingerprint, new QueuedDatagramChannel(_socket, _options.DtlsQueueCapacity));
+            try
+            {
+                _directory.Register(agent);
+            }
+            catch (InvalidOperationException) when (attempt < 3)
+            {
+                // Two 48-bit random ufrags collided; draw again.
+                continue;
+            }
+
+            Interlocked.Increment(ref _peerCount);
+            Post(new ControlOperation(ControlKind.Add, peer));
+            return peer;
+        }
+    }
+
+    /// <summary>
+    /// Removes <paramref name="peer"/>: its media stops, its DTLS association is closed with close_notify, and
+    /// the handler hears <see cref="PeerCloseReason.Removed"/>. Safe from any thread and more than once.
+    /// </summary>
+    /// <exception cref="ArgumentException">The peer belongs to another server.</exception>
+    public void RemovePeer(MediaPeer peer)
+    {
+        ArgumentNullException.ThrowIfNull(peer);
+        if (!ReferenceEquals(peer.Server, this))
+        {
+            throw new ArgumentException("The peer belongs to another media server.", nameof(peer));
+        }
+
+        Post(new ControlOperation(ControlKind.Remove, peer));
+    }
+
+    /// <summary>
+    /// Stops the receive thread, closes every peer (<see cref="PeerCloseReason.ServerStopped"/>) and the socket.
+    /// A peer added while this runs is closed by the disposing thread once the receive thread has stopped.
+    /// </summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _wakeTimer.Dispose();
+        _stopping = true;
+        var loopEnded = true;
+        if (_receiveThread is { } thread)
+        {
+            Wake();
+            if (!thread.Join(TimeSpan.FromSeconds(5)))
+            {
+                // A handler that never returns: closing the socket is all that is left to do.
+                _socket.Dispose();
+                loopEnded = thread.Join(TimeSpan.FromSeconds(1));
+            }
+        }
+
+        if (loopEnded)
+        {
+            // Whatever was posted after the loop's last drain (or with no loop at all).
+            DrainControl();
+            CloseAll();
+        }
+
+        _socket.Dispose();
+    }
+
+    internal IceCredentials RestartIce(MediaPeer peer, string? newRemoteUfrag)
+    {
+        lock (peer.IceGate)
+        {
+            if (peer.State == MediaPeerState.Closed)
+            {
+                throw new InvalidOperationException("The peer has closed; add a new one.");
+            }
+
+            for (var attempt = 0; ; attempt++)
+            {
+                var credentials = IceCredentials.Generate();
+                try
+                {
+                    _directory.Restart(peer.Agent, credentials, newRemoteUfrag);
+                    return credentials;
+                }
+                catch (InvalidOperationException) when (attempt < 3)
+                {
+                    // Two 48-bit random ufrags collided; draw again.
+                }
+            }
+        }
+    }
+
+    /// <summary>The per-packet send path; see <see cref="MediaPeer.SendRtp"/>.</summary>
+    internal bool Send(MediaPeer peer, ReadOnlySpan<byte> packet, bool rtcp)
+    {
+        if (Environment.CurrentManagedThreadId != _receiveThreadId)
+        {
+            throw new InvalidOperationException("MediaPeer.SendRtp and SendRtcp may only be called on the media server's receive thread, from IMediaHandler callbacks.");
+        }
+
+        var srtp = peer.SendSrtp;
+        var address = peer.SendAddress;
+        if (srtp is null || address is null)
+        {
+            Count(peer, MediaCounter.SendNotReady);
+            return false;
+        }
+
+        var scratch = _sendScratch;
+        if (packet.Length > scratch.Length - MaxSrtpOverhead)
+        {
+            Count(peer, MediaCounter.SendFailures);
+            return false;
+        }
+
+        packet.CopyTo(scratch);
+        int length;
+        var protectedOk = rtcp
+            ? srtp.TryProtectRtcp(scratch, packet.Length, out length)
+            : srtp.TryProtectRtp(scratch, packet.Length, out length);
+        if (!protectedOk)
+        {
+            Count(peer, MediaCounter.SendFailures);
+            return false;
+        }
+
+        try
+        {
+            _socket.SendTo(scratch.AsSpan(0, length), SocketFlags.None, address);
+        }
+        catch (SocketException)
+        {
+            Count(peer, MediaCounter.SendFailures);
+            return false;
+        }
+
+        Count(peer, rtcp ? MediaCounter.RtcpSent : MediaCounter.RtpSent);
+        _counters.Add(MediaCounter.BytesSent, length);
+        peer.Counters.Add(MediaCounter.BytesSent, length);
+        return true;
+    }
+
+    private static List<LocalCandidate> BuildCandidates(MediaServerOptions options, IPEndPoint bound, Socket socket)
+    {
+        var addresses = options.AdvertisedAddresses.Count > 0
+            ? options.AdvertisedAddresses
+            : bound.Address.Equals(IPAddress.Any) || bound.Address.Equals(IPAddress.IPv6Any) ? [] : [bound.Address];
+        var candidates = new List<LocalCandidate>(addresses.Count);
+        for (var i = 0; i < addresses.Count; i++)
+        {
+            var address = addresses[i];
+            if (address.AddressFamily != socket.AddressFamily && !(socket.DualMode && address.AddressFamily == AddressFamily.InterNetwork))
+            {
+                throw new ArgumentException($"Advertised address {address} is not reachable through a socket of family {socket.AddressFamily}.", nameof(options));
+            }
+
+            candidates.Add(new LocalCandidate((i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), LocalCandidate.PriorityFor(i), address, bound.Port));
+        }
+
+        return candidates;
+    }
+
+    private static IPAddress WakeTarget(IPAddress bound, bool dualStack)
+    {
+        if (bound.Equals(IPAddress.Any))
+        {
+            return IPAddress.Loopback;
+        }
+
+        if (bound.Equals(IPAddress.IPv6Any))
+        {
+            return dualStack ? IPAddress.Loopback.MapToIPv6() : IPAddress.IPv6Loopback;
+        }
+
+        return bound;
+    }
+
+    private static bool IsSha256Fingerprint(string? text)
+    {
+        if (text is null || text.Length != (32 * 3) - 1)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < text.Length; i++)
+        {
+            var valid = i % 3 == 2 ? text[i] == ':' : char.IsAsciiHexDigit(text[i]);
+            if (!valid)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private void ReceiveLoop()
+    {
+        _receiveThreadId = Environment.CurrentManagedThreadId;
+        var buffer = _receiveBuffer;
+        var from = new SocketAddress(_socket.AddressFamily);
+        while (!_stopping)
+        {
+            int length;
+            try
+            {
+                length = _socket.ReceiveFrom(buffer, SocketFlags.None, from);
+            }
+            catch (SocketException)
+            {
+                if (_stopping)
+                {
+                    break;
+                }
+
+                _counters.Increment(MediaCounter.ReceiveErrors);
+                continue;
+            }
+            catch (ObjectDisposedException)
+            {
+                break;
+            }
+
+            // After the receive, so that an operation posted before a datagram was sent is applied before it.
+            if (!_control.IsEmpty)
+            {
+                DrainControl();
+            }
+
+            var now = _time.GetTimestamp();
+            try
+            {
+                HandleDatagram(buffer.AsSpan(0, length), from, now);
+                if (now - _lastTick >= _tickTicks)
+                {
+                    _lastTick = now;
+                    Tick(now);
+                }
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                _counters.Increment(MediaCounter.UnexpectedErrors);
+                ReportUnexpected(ex);
+            }
+        }
+
+        DrainControl();
+        CloseAll();
+    }
+
+    private void HandleDatagram(Span<byte> datagram, SocketAddress from, long now)
+    {
+        if (!TransportAddress.TryFromSocketAddress(from, out var address))
+        {
+            _counters.Increment(MediaCounter.DroppedUnknownAddress);
+            return;
+        }
+
+        if (address == _wakeSource)
+        {
+            return;
+        }
+
+        // Only real datagrams count as activity: the timer keeps waking an otherwise idle loop.
+        Volatile.Write(ref _iterations, _iterations + 1);
+
+        _peersByAddress.TryGetValue(address, out var peer);
+        Count(peer, MediaCounter.DatagramsReceived);
+        _counters.Add(MediaCounter.BytesReceived, datagram.Length);
+        peer?.Counters.Add(MediaCounter.BytesReceived, datagram.Length);
+
+        if (datagram.Length > _options.MaxDatagramSize)
+        {
+            Count(peer, MediaCounter.DroppedOversized);
+            return;
+        }
+
+        var kind = PacketDemultiplexer.Classify(datagram);
+        if (kind == PacketKind.Stun)
+        {
+            HandleStun(datagram, from, address, peer, now);
+            return;
+        }
+
+        if (peer is null)
+        {
+            _counters.Increment(MediaCounter.DroppedUnknownAddress);
+            return;
+        }
+
+        switch (kind)
+        {
+            case PacketKind.Rtp:
+                HandleRtp(peer, datagram, now);
+                break;
+            case PacketKind.Rtcp:
+                HandleRtcp(peer, datagram, now);
+                break;
+            case PacketKind.Dtls:
+                HandleDtls(peer, datagram);
+                break;
+            default:
+                Count(peer, MediaCounter.DroppedUnknownKind);
+                break;
+        }
+    }
+
+    private void HandleRtp(MediaPeer peer, Span<byte> datagram, long now)
+    {
+        var srtp = peer.ReceiveSrtp;
+        if (srtp is null)
+        {
+            Count(peer, MediaCounter.DroppedNotReady);
+            return;
+        }
+
+        var result = srtp.UnprotectRtp(datagram, out var length);
+        if (result != SrtpResult.Ok)
+        {
+            CountSrtpFailure(peer, result);
+            return;
+        }
+
+        Count(peer, MediaCounter.RtpReceived);
+        _handler.OnRtp(peer, datagram[..length], now);
+    }
+
+    private void HandleRtcp(MediaPeer peer, Span<byte> datagram, long now)
+    {
+        var srtp = peer.ReceiveSrtp;
+        if (srtp is null)
+        {
+            Count(peer, MediaCounter.DroppedNotReady);
+            return;
+        }
+
+        var result = srtp.UnprotectRtcp(datagram, out var length);
+        if (result != SrtpResult.Ok)
+        {
+            CountSrtpFailure(peer, result);
+            return;
+        }
+
+        Count(peer, MediaCounter.RtcpReceived);
+        _handler.OnRtcp(peer, datagram[..length], now);
+    }
+
+    private void CountSrtpFailure(MediaPeer peer, SrtpResult result)
+    {
+        var counter = result switch
+        {
+            SrtpResult.AuthenticationFailed => MediaCounter.SrtpAuthenticationFailures,
+            SrtpResult.ReplayedPacket or SrtpResult.TooOld => MediaCounter.SrtpReplays,
+            SrtpResult.StreamLimitReached => MediaCounter.SrtpStreamLimitReached,
+            SrtpResult.Malformed => MediaCounter.SrtpMalformed,
+            SrtpResult.Ok => throw new ArgumentOutOfRangeException(nameof(result), result, "Not a failure."),
+            _ => MediaCounter.SrtpMalformed,
+        };
+        Count(peer, counter);
+    }
+
+    private void HandleStun(ReadOnlySpan<byte> datagram, SocketAddress from, in TransportAddress address, MediaPeer? peerAtAddress, long now)
+    {
+        var result = _directory.HandleBindingRequest(datagram, address, now, _stunResponse, out var responseLength, out var agent);
+        MediaPeer? peer = null;
+        if (agent is not null)
+        {
+            _peersByAgent.TryGetValue(agent, out peer);
+        }
+
+        var counted = peer ?? peerAtAddress;
+        Count(counted, MediaCounter.StunReceived);
+        switch (result)
+        {
+            case IceCheckResult.Responded:
+            case IceCheckResult.Nominated:
+                Count(counted, MediaCounter.StunSuccessResponses);
+                if (peer is not null)
+                {
+                    // Map before answering: the peer's ClientHello follows the response it gets.
+                    MapAddress(peer, address);
+                    UpdateSendAddress(peer);
+                }
+
+                break;
+            case IceCheckResult.BadRequest:
+            case IceCheckResult.Unauthorized:
+            case IceCheckResult.UnknownAttribute:
+            case IceCheckResult.RoleConflict:
+                Count(counted, MediaCounter.StunErrorResponses);
+                break;
+            case IceCheckResult.Dropped:
+            case IceCheckResult.Ignored:
+            case IceCheckResult.ResponseBufferTooSmall:
+                Count(counted, MediaCounter.StunDropped);
+                break;
+        }
+
+        if (responseLength > 0)
+        {
+            try
+            {
+                _socket.SendTo(_stunResponse.AsSpan(0, responseLength), SocketFlags.None, from);
+            }
+            catch (SocketException)
+            {
+                Count(counted, MediaCounter.SendFailures);
+            }
+        }
+    }
+
+    private void HandleDtls(MediaPeer peer, ReadOnlySpan<byte> datagram)
+    {
+        if (peer.State == MediaPeerState.Closed || !peer.Dtls.TryPost(datagram))
+        {
+            Count(peer, MediaCounter.DtlsDropped);
+            return;
+        }
+
+        Count(peer, MediaCounter.DtlsReceived);
+        if (peer.DtlsWorker is null)
+        {
+            // The first ClientHello starts the handshake clock, not AddPeer: SDP round trips take their time.
+            peer.SetState(MediaPeerState.Connecting);
+            var token = peer.Lifetime.Token;
+            peer.DtlsWorker = Task.Factory.StartNew(() => RunDtls(peer, token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        }
+    }
+
+    /// <summary>A peer's DTLS worker: handshake, SRTP sessions to the receive thread, then serve until the end.</summary>
+    [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "A worker's failure must close its peer, not vanish in an unobserved task.")]
+    private void RunDtls(MediaPeer peer, CancellationToken token)
+    {
+        DtlsSession? session = null;
+        try
+        {
+            session = DtlsSrtpServer.Accept(_identity, peer.Dtls, peer.RemoteFingerprint, _options.SrtpProfiles, _options.Dtls, token);
+            var (send, receive, profile) = SrtpContexts.FromDtls(session.Srtp, isServer: true);
+            Post(new ControlOperation(ControlKind.SrtpReady, peer) { Send = send, Receive = receive, Profile = profile });
+
+            var end = session.Serve(token);
+            if (end is DtlsSessionEnd.ClosedByPeer or DtlsSessionEnd.Failed)
+            {
+                Post(new ControlOperation(ControlKind.DtlsEnded, peer) { Reason = end == DtlsSessionEnd.ClosedByPeer ? PeerCloseReason.ClosedByPeer : PeerCloseReason.DtlsFailed });
+            }
+        }
+        catch (DtlsHandshakeException ex)
+        {
+            Post(new ControlOperation(ControlKind.DtlsFailed, peer) { Failure = ex.Reason });
+        }
+        catch (OperationCanceledException)
+        {
+            // The peer was closed during the handshake.
+        }
+        catch (Exception ex)
+        {
+            ReportUnexpected(ex);
+            Post(new ControlOperation(ControlKind.DtlsFailed, peer) { Failure = DtlsHandshakeFailure.ProtocolError });
+        }
+        finally
+        {
+            // close_notify first, then the channel: a closed channel would make Close skip the alert.
+            session?.Close();
+            peer.Dtls.Complete();
+        }
+    }
+
+    private void MapAddress(MediaPeer peer, in TransportAddress address)
+    {
+        if (peer.State == MediaPeerState.Closed)
+        {
+            return;
+        }
+
+        if (_peersByAddress.TryGetValue(address, out var owner))
+        {
+            if (ReferenceEquals(owner, peer))
+            {
+                return;
+            }
+
+            // A valid check with this peer's password from an address another peer used: the address moved.
+            owner.Addresses.Remove(address);
+        }
+
+        if (peer.Addresses.Count >= _options.MaxAddressesPerPeer)
+        {
+            var evict = 0;
+            if (peer.Addresses[0] == peer.SendTransportAddress && peer.Addresses.Count > 1)
+            {
+                evict = 1;
+            }
+
+            _peersByAddress.Remove(peer.Addresses[evict]);
+            peer.Addresses.RemoveAt(evict);
+        }
+
+        peer.Addresses.Add(address);
+        _peersByAddress[address] = peer;
+    }
+
+    private static void UpdateSendAddress(MediaPeer peer)
+    {
+        if (!peer.Agent.TryGetRemoteAddress(out var selected)
+            || (peer.SendAddress is not null && selected == peer.SendTransportAddress))
+        {
+            return;
+        }
+
+        // Only when the selected pair changes: allocation here is once per nomination, not per packet.
+        peer.SendTransportAddress = selected;
+        peer.SendAddress = QueuedDatagramChannel.AddressOf(selected.ToEndPoint());
+        peer.Dtls.Destination = peer.SendAddress;
+    }
+
+    private void Tick(long now)
+    {
+        for (var i = _peers.Count - 1; i >= 0; i--)
+        {
+            var peer = _peers[i];
+            if (!peer.Agent.IsAlive(now))
+            {
+                _counters.Increment(MediaCounter.ConsentExpirations);
+                peer.Counters.Increment(MediaCounter.ConsentExpirations);
+                ClosePeer(peer, PeerCloseReason.ConsentExpired);
+            }
+        }
+
+        _handler.OnTick(now);
+    }
+
+    private void Post(ControlOperation operation)
+    {
+        _control.Enqueue(operation);
+        Wake();
+    }
+
+    private void Wake()
+    {
+        try
+        {
+            _socket.SendTo(WakeDatagram, SocketFlags.None, _wakeAddress);
+        }
+        catch (SocketException)
+        {
+            // The timer wakes the loop again within a tick.
+        }
+        catch (ObjectDisposedException)
+        {
+            // Disposed: nothing left to wake.
+        }
+    }
+
+    private void WakeIfIdle()
+    {
+        var iterations = Volatile.Read(ref _iterations);
+        if (iterations == Interlocked.Exchange(ref _iterationsSeenByTimer, iterations))
+        {
+            Wake();
+        }
+    }
+
+    private void DrainControl()
+    {
+        while (_control.TryDequeue(out var operation))
+        {
+            try
+            {
+                Apply(operation);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                _counters.Increment(MediaCounter.UnexpectedErrors);
+                ReportUnexpected(ex);
+            }
+        }
+    }
+
+    private void Apply(ControlOperation operation)
+    {
+        var peer = operation.Peer;
+        switch (operation.Kind)
+        {
+            case ControlKind.Add:
+                if (_stopping || Volatile.Read(ref _disposed) != 0)
+                {
+                    ClosePeer(peer, PeerCloseReason.ServerStopped);
+                    break;
+                }
+
+                _peers.Add(peer);
+                _peersByAgent.Add(peer.Agent, peer);
+                break;
+            case ControlKind.Remove:
+                ClosePeer(peer, PeerCloseReason.Removed);
+                break;
+            case ControlKind.SrtpReady:
+                if (peer.State == MediaPeerState.Closed)
+                {
+                    operation.Send!.Dispose();
+                    operation.Receive!.Dispose();
+                    break;
+                }
+
+                peer.SendSrtp = operation.Send;
+                peer.ReceiveSrtp = operation.Receive;
+                peer.SetProfile(operation.Profile);
+                peer.SetState(MediaPeerState.Connected);
+                Count(peer, MediaCounter.DtlsHandshakesSucceeded);
+                _handler.OnPeerConnected(peer);
+                break;
+            case ControlKind.DtlsFailed:
+                if (peer.State != MediaPeerState.Closed)
+                {
+                    Count(peer, MediaCounter.DtlsHandshakesFailed);
+                    peer.SetDtlsFailure(operation.Failure);
+                    ClosePeer(peer, PeerCloseReason.DtlsFailed);
+                }
+
+                break;
+            case ControlKind.DtlsEnded:
+                ClosePeer(peer, operation.Reason);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(operation), operation.Kind, "Unknown control operation.");
+        }
+    }
+
+    private void ClosePeer(MediaPeer peer, PeerCloseReason reason)
+    {
+        if (peer.State == MediaPeerState.Closed)
+        {
+            return;
+        }
+
+        lock (peer.IceGate)
+        {
+            peer.SetState(MediaPeerState.Closed);
+            _directory.Unregister(peer.Agent);
+        }
+
+        Interlocked.Decrement(ref _peerCount);
+        _peers.Remove(peer);
+        _peersByAgent.Remove(peer.Agent);
+        foreach (var address in peer.Addresses)
+        {
+            if (_peersByAddress.TryGetValue(address, out var owner) && ReferenceEquals(owner, peer))
+            {
+                _peersByAddress.Remove(address);
+            }
+        }
+
+        peer.Addresses.Clear();
+
+        // The worker sends close_notify and completes the channel on its way out; without one, nothing waits on it.
+        peer.Lifetime.Cancel();
+        peer.Lifetime.Dispose();
+        if (peer.DtlsWorker is null)
+        {
+            peer.Dtls.Complete();
+        }
+
+        peer.SendSrtp?.Dispose();
+        peer.ReceiveSrtp?.Dispose();
+        peer.SendSrtp = null;
+        peer.ReceiveSrtp = null;
+
+        try
+        {
+            _handler.OnPeerDisconnected(peer, reason);
+        }
+        finally
+        {
+            peer.CompleteClosed(reason);
+        }
+    }
+
+    private void CloseAll()
+    {
+        for (var i = _peers.Count - 1; i >= 0; i--)
+        {
+            try
+            {
+                ClosePeer(_peers[i], PeerCloseReason.ServerStopped);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                ReportUnexpected(ex);
+            }
+        }
+    }
+
+    private void Count(MediaPeer? peer, MediaCounter counter)
+    {
+        _counters.Increment(counter);
+        peer?.Counters.Increment(counter);
+    }
+
+    [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "A failing error sink must not take the media plane down with it.")]
+    private void ReportUnexpected(Exception ex)
+    {
+        try
+        {
+            _options.UnexpectedError?.Invoke(ex);
+        }
+        catch (Exception)
+        {
+            // Nowhere further to report to.
+        }
+    }
+
+    private enum ControlKind
+    {
+        Add,
+        Remove,
+        SrtpReady,
+        DtlsFailed,
+        DtlsEnded,
+    }
+
+    /// <summary>Work for the receive thread from another thread; allocated per operation, never per packet.</summary>
+    private sealed class ControlOperation(ControlKind kind, MediaPeer peer)
+    {
+        public ControlKind Kind { get; } = kind;
+
+        public MediaPeer Peer { get; } = peer;
+
+        public SrtpSession? Send { get; init; }
+
+        public SrtpSession? Receive { get; init; }
+
+        public SrtpProfile Profile { get; init; }
+
+        public DtlsHandshakeFailure Failure { get; init; }
+
+        public PeerCloseReason Reason { get; init; }
+    }
+}

@@ -1,0 +1,98 @@
+using System.Net;
+using System.Net.Sockets;
+using Appliance.Crypto.Dtls;
+using Appliance.Crypto.Srtp;
+
+namespace Appliance.Media.Transport;
+
+/// <summary>Configuration of a <see cref="MediaServer"/>.</summary>
+public sealed record MediaServerOptions
+{
+    /// <summary>The media port when none is configured.</summary>
+    public const int DefaultPort = 10000;
+
+    /// <summary>The address the UDP socket binds to; 0.0.0.0 (every IPv4 address) by default.</summary>
+    public IPAddress BindAddress { get; init; } = IPAddress.Any;
+
+    /// <summary>The UDP port for every peer; 0 lets the system choose (tests).</summary>
+    public int Port { get; init; } = DefaultPort;
+
+    /// <summary>
+    /// Binds an IPv6 socket in dual mode, so IPv4 peers arrive as IPv4-mapped addresses on the same port.
+    /// <see cref="BindAddress"/> must then be an IPv6 address; the default 0.0.0.0 is read as [::].
+    /// </summary>
+    public bool DualStack { get; init; }
+
+    /// <summary>
+    /// The addresses clients reach the server at, in order of preference, for <see cref="MediaServer.LocalCandidates"/>.
+    /// When empty, a specific <see cref="BindAddress"/> is advertised; a wildcard one gives no candidates, so a
+    /// server bound to 0.0.0.0 must be told its addresses (behind NAT: the public address).
+    /// </summary>
+    public IReadOnlyList<IPAddress> AdvertisedAddresses { get; init; } = [];
+
+    /// <summary>How often <see cref="IMediaHandler.OnTick"/> runs and consent is checked; 20 ms by default.</summary>
+    public TimeSpan TickInterval { get; init; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>
+    /// Longer datagrams are dropped unread (<see cref="MediaCounter.DroppedOversized"/>): WebRTC keeps packets
+    /// under the path MTU, so anything larger is junk, or a fragment attack.
+    /// </summary>
+    public int MaxDatagramSize { get; init; } = 1500;
+
+    /// <summary>How many DTLS datagrams wait per peer before more are dropped.</summary>
+    public int DtlsQueueCapacity { get; init; } = 64;
+
+    /// <summary>How many addresses (pairs the peer checked from) map to one peer; the oldest unselected one is forgotten.</summary>
+    public int MaxAddressesPerPeer { get; init; } = 4;
+
+    /// <summary>Kernel receive and send buffer size of the socket, for bursts (capped by net.core.rmem_max/wmem_max).</summary>
+    public int SocketBufferSize { get; init; } = 4 << 20;
+
+    /// <summary>SRTP profiles accepted in DTLS, best first: AES-GCM, then AES-CM (the two SrtpSession implements).</summary>
+    public IReadOnlyList<int> SrtpProfiles { get; init; } = DtlsSrtpProfiles.Preferred;
+
+    /// <summary>DTLS handshake timing.</summary>
+    public DtlsServerOptions Dtls { get; init; } = DtlsServerOptions.Default;
+
+    /// <summary>
+    /// Told about exceptions on the receive thread and the DTLS workers that the media plane survives (a throwing
+    /// handler, a bug); wire it to the operational log. Called on the thread where it happened.
+    /// </summary>
+    public Action<Exception>? UnexpectedError { get; init; }
+
+    internal void Validate()
+    {
+        ArgumentNullException.ThrowIfNull(BindAddress);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan((uint)Port, (uint)ushort.MaxValue, nameof(Port));
+        if (DualStack && BindAddress.AddressFamily != AddressFamily.InterNetworkV6 && !BindAddress.Equals(IPAddress.Any))
+        {
+            throw new ArgumentException("A dual-stack socket binds an IPv6 address.", nameof(BindAddress));
+        }
+
+        if (TickInterval < TimeSpan.FromMilliseconds(1) || TickInterval > TimeSpan.FromSeconds(1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(TickInterval), TickInterval, "The tick interval must be between 1 ms and 1 s.");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxDatagramSize, 576, nameof(MaxDatagramSize));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxDatagramSize, 65507, nameof(MaxDatagramSize));
+        ArgumentOutOfRangeException.ThrowIfLessThan(DtlsQueueCapacity, 4, nameof(DtlsQueueCapacity));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxAddressesPerPeer, 1, nameof(MaxAddressesPerPeer));
+        ArgumentOutOfRangeException.ThrowIfLessThan(SocketBufferSize, 64 * 1024, nameof(SocketBufferSize));
+        ArgumentNullException.ThrowIfNull(AdvertisedAddresses);
+        ArgumentNullException.ThrowIfNull(SrtpProfiles);
+        ArgumentNullException.ThrowIfNull(Dtls);
+        if (SrtpProfiles.Count == 0)
+        {
+            throw new ArgumentException("At least one SRTP profile is required.", nameof(SrtpProfiles));
+        }
+
+        foreach (var profile in SrtpProfiles)
+        {
+            if (!SrtpProfileParameters.TryFromProtectionProfileId(profile, out _))
+            {
+                throw new ArgumentException($"SRTP profile {profile} is not implemented; use AEAD_AES_128_GCM (7) or AES_CM_128_HMAC_SHA1_80 (1).", nameof(SrtpProfiles));
+            }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using Appliance.Crypto.Dtls;
+using Appliance.Media.Transport;
+
+namespace Appliance.Media.Tests.Transport;
+
+/// <summary>
+/// The per-packet path — receive, demultiplex, unprotect, handler, protect, send — must not allocate
+/// (DESIGN.md, Media plane). Measured on the receive thread itself, from inside the handler, between two
+/// marked packets well past warm-up, so nothing else in the process can blur it.
+/// </summary>
+public class ForwardingAllocationTests
+{
+    private const int Packets = 8_000;
+    private const ushort StartMark = 3_000;
+    private const ushort EndMark = 7_000;
+
+    [TestCase(new[] { 7 }, new[] { 7 })]
+    [TestCase(new[] { 7 }, new[] { 1 })]
+    public async Task Steady_state_forwarding_allocates_nothing_on_the_receive_thread(int[] senderProfiles, int[] receiverProfiles)
+    {
+        using var serverIdentity = DtlsIdentity.Create(TimeProvider.System);
+        using var clientIdentity = DtlsIdentity.Create(TimeProvider.System);
+        using var rig = new MediaRig(serverIdentity);
+        var (a, peerA) = await rig.ConnectAsync(clientIdentity, senderProfiles);
+        var (b, peerB) = await rig.ConnectAsync(clientIdentity, receiverProfiles);
+
+        // RTCP, STUN and ticks on the same thread during the window: all must be allocation-free too.
+        rig.Handler.AllocationMarks = (StartMark, EndMark);
+        var rtcp = TestMedia.RtcpReceiverReportAndPli(0xA1, 0xB2);
+        var packet = TestMedia.Rtp(0xA1, 0, 1_000, 1);
+        for (var i = 1; i <= Packets; i++)
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(2), (ushort)i);
+            Assert.That(a.SendRtp(packet), Is.True);
+            if (i % 500 == 0)
+            {
+                a.SendRtcp(rtcp);
+                _ = a.CheckConsentAsync();
+            }
+
+            // Keep a window of packets in flight, well inside the socket buffers, so that none is lost.
+            if (i % 100 == 0)
+            {
+                var sent = i;
+                await MediaRig.WaitUntilAsync(() => b.RtpPacketsReceived >= sent - 200, "B to keep up");
+            }
+        }
+
+        await MediaRig.WaitUntilAsync(() => b.RtpPacketsReceived == Packets, "B to receive every packet");
+
+        Assert.That(rig.Handler.AllocatedBetweenMarks, Is.Zero, "bytes allocated on the receive thread while forwarding 4,000 packets");
+        Assert.That(peerA.GetCounters()[MediaCounter.RtpReceived], Is.EqualTo(Packets));
+        Assert.That(peerB.GetCounters()[MediaCounter.RtpSent], Is.EqualTo(Packets));
+        Assert.That(peerA.GetCounters()[MediaCounter.StunSuccessResponses], Is.GreaterThanOrEqualTo(Packets / 500), "consent checks were answered in the window");
+        Assert.That(b.RtcpPacketsReceived, Is.EqualTo(Packets / 500));
+    }
+}
