@@ -12,6 +12,7 @@ using Appliance.Host.Configuration;
 using Appliance.Host.Identity;
 using Appliance.Host.Operations;
 using Appliance.Host.Security;
+using Appliance.Host.Signalling;
 using Appliance.Host.Tls;
 using Appliance.Storage;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -73,6 +74,7 @@ public static class ApplianceApp
         builder.Services.AddSingleton<BootstrapAnnouncer>();
         builder.Services.AddSingleton<InvitationLinks>();
         builder.Services.AddSingleton<Appliance.AdminUi.IApplianceStatus, ApplianceStatus>();
+        SignallingEndpoint.Add(builder.Services, builder.Configuration, time);
 
         ConfigureKestrel(builder, options, certificate);
 
@@ -217,6 +219,7 @@ public static class ApplianceApp
         app.UseHsts();
         app.UseRequestLocalization();
         app.UseStaticFiles();
+        SignallingEndpoint.Map(app);
         app.UseRouting();
         app.UseRateLimiter();
         app.UseAuthentication();

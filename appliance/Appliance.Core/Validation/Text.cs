@@ -17,7 +17,31 @@ public static class Text
         }
 
         var trimmed = value.Trim();
+
+        // Normalisation throws on an unpaired surrogate; such a text is returned as it is and IsSafe refuses it.
+        if (!IsWellFormed(trimmed))
+        {
+            return trimmed;
+        }
+
         return trimmed.IsNormalized(NormalizationForm.FormC) ? trimmed : trimmed.Normalize(NormalizationForm.FormC);
+    }
+
+    private static bool IsWellFormed(string value)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (char.IsHighSurrogate(value[i]) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(value[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>

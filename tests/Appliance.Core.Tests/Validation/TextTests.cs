@@ -74,6 +74,17 @@ public class TextTests
         Assert.That(Text.IsSafe(value, multiline: false), Is.False);
     }
 
+    [Test]
+    public void Required_reports_invalid_characters_for_unpaired_surrogates_instead_of_throwing()
+    {
+        foreach (var value in UnpairedSurrogates().Select(c => (string)c.Arguments[0]!))
+        {
+            var errors = new ValidationErrors();
+            Assert.That(Text.Required(errors, "title", " " + value + " ", 20, multiline: true), Is.Null);
+            Assert.That(errors.All(), Is.EqualTo(new[] { ("title", Messages.InvalidCharacters) }));
+        }
+    }
+
     [TestCase("line one\nline two")]
     [TestCase("line one\r\nline two")]
     [TestCase("column\tcolumn")]

@@ -46,9 +46,11 @@ public sealed class TestAppliance : IAsyncDisposable
 
     /// <summary>
     /// Starts an appliance. <paramref name="settings"/> are extra configuration keys (e.g. "Appliance:ApiRequestsPerMinute");
-    /// an existing <paramref name="dataDirectory"/> is reused (and then not deleted on dispose).
+    /// an existing <paramref name="dataDirectory"/> is reused (and then not deleted on dispose); <paramref name="configure"/>
+    /// may register services before the appliance's own (for example a media plane that records what it is told).
     /// </summary>
-    public static async Task<TestAppliance> StartAsync(IDictionary<string, string>? settings = null, string? dataDirectory = null)
+    public static async Task<TestAppliance> StartAsync(
+        IDictionary<string, string>? settings = null, string? dataDirectory = null, Action<WebApplicationBuilder>? configure = null)
     {
         var ownsData = dataDirectory is null;
         dataDirectory ??= Path.Combine(Path.GetTempPath(), "appliance-test-" + Guid.NewGuid().ToString("N"));
@@ -70,7 +72,7 @@ public sealed class TestAppliance : IAsyncDisposable
         }
 
         var args = values.Select(kv => $"--{kv.Key}={kv.Value}").ToArray();
-        var app = ApplianceApp.Build(args);
+        var app = ApplianceApp.Build(args, configure);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         await app.Services.GetRequiredService<BootstrapAnnouncer>().AnnounceAsync(app);

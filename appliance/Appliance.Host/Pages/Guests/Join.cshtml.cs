@@ -1,6 +1,7 @@
 using Appliance.Core.Calendar;
 using Appliance.Core.Classification;
 using Appliance.Core.Invitations;
+using Appliance.Core.Rooms;
 using Appliance.Host.Identity;
 using Appliance.Host.Meetings;
 using Appliance.Host.Operations;
@@ -22,6 +23,7 @@ public sealed class GuestJoinModel(
     InvitationLinks links,
     TimeProvider clock,
     ApplianceMetrics metrics,
+    MeetingRooms rooms,
     ILogger<GuestJoinModel> logger) : AppPageModel
 {
     public GuestAccess Access { get; private set; } = GuestAccess.Invalid;
@@ -29,6 +31,12 @@ public sealed class GuestJoinModel(
     public ClassificationLevel? Level { get; private set; }
 
     public string CalendarUrl { get; private set; } = "";
+
+    /// <summary>Where the "Join the meeting" button leads.</summary>
+    public string RoomUrl { get; private set; } = "";
+
+    /// <summary>When the meeting room opens for guests; null when it is open now.</summary>
+    public DateTimeOffset? RoomOpensAt { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(string token)
     {
@@ -75,6 +83,11 @@ public sealed class GuestJoinModel(
             case GuestAccessStatus.Granted:
                 Level = catalog.Get(Access.Meeting!.ClassificationId);
                 CalendarUrl = Request.Path + "?handler=Calendar";
+                RoomUrl = Request.Path + "/room";
+                if (RoomRules.CheckEntryTime(Access.Meeting!, isHost: false, clock.GetUtcNow(), rooms.Limits) == RoomRefusal.TooEarly)
+                {
+                    RoomOpensAt = RoomRules.GuestsFrom(Access.Meeting!, rooms.Limits);
+                }
                 break;
             case GuestAccessStatus.PinRequired:
                 break;

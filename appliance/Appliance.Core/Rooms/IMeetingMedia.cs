@@ -1,0 +1,108 @@
+namespace Appliance.Core.Rooms;
+
+/// <summary>
+/// The media plane as the signalling hub sees it. The hub calls it, in the order the room decided, when a participant
+/// is admitted (or a host enters), comes back after a drop, answers an offer, changes their microphone, camera or
+/// screen flags, leaves, and when the meeting ends. The media plane decides what each participant receives and sends
+/// SDP offers through the <see cref="IMediaSignals"/> it was given whenever that changes; the browser answers.
+/// </summary>
+/// <remarks>
+/// Calls for one meeting never overlap and arrive in decision order; calls for different meetings may run in parallel.
+/// An exception is logged and the meeting carries on without media for that participant: a broken media plane must
+/// never take the lobby, chat or roster down with it. Implementations must not block: the hub awaits them on a queue
+/// shared by several meetings.
+/// </remarks>
+public interface IMeetingMedia
+{
+    /// <summary>
+    /// The participant is admitted and connected. Prepare their transport (ICE-lite credentials, DTLS) and send the first
+    /// offer through <paramref name="signals"/>, now or when there is something to receive.
+    /// </summary>
+    ValueTask JoinAsync(MediaParticipant participant, IMediaSignals signals, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The participant is back on a new signalling connection after a drop (within the grace time). Their old transport
+    /// is to be replaced: send a fresh offer (an ICE restart) through the new <paramref name="signals"/>; the old
+    /// signals no longer deliver anything.
+    /// </summary>
+    ValueTask ReconnectAsync(MediaParticipant participant, IMediaSignals signals, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The browser's answer to the offer with <see cref="MediaAnswer.Revision"/>. The hub passes on only answers to the
+    /// latest offer it delivered on the participant's current connection, with an SDP that is at most 60,000 characters
+    /// of printable text and line breaks; parsing and checking the SDP itself is the media plane's job.
+    /// </summary>
+    ValueTask OnAnswerAsync(MediaParticipant participant, MediaAnswer answer, CancellationToken cancellationToken);
+
+    /// <summary>The participant turned their microphone or camera on or off, or started or stopped sharing a screen.</summary>
+    ValueTask OnMediaStateAsync(MediaParticipant participant, MediaState state, CancellationToken cancellationToken);
+
+    /// <summary>The participant left, was removed, or did not come back within the grace time: release their media.</summary>
+    ValueTask LeaveAsync(MediaParticipant participant, CancellationToken cancellationToken);
+
+    /// <summary>A host ended the meeting: release everything of it. No further calls for this meeting follow.</summary>
+    ValueTask EndAsync(string meetingId, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// How the media plane reaches one participant's browser: bound to one signalling connection. After that connection
+/// closes, sends return false and deliver nothing.
+/// </summary>
+public interface IMediaSignals
+{
+    /// <summary>
+    /// Queues an offer for the browser (a server message <c>offer</c>); never blocks. False when the connection has gone
+    /// or its outgoing queue is full (the hub then disconnects it; the participant resumes and the media plane gets
+    /// <see cref="IMeetingMedia.ReconnectAsync"/>).
+    /// </summary>
+    bool TrySendOffer(MediaOffer offer);
+}
+
+/// <summary>Who the media plane deals with.</summary>
+/// <param name="MeetingId">The meeting.</param>
+/// <param name="ParticipantId">The participant's id in the room (the roster's id).</param>
+/// <param name="DisplayName">Their name (for logs the media plane must not write; for server-side participants).</param>
+/// <param name="Role">Host or participant.</param>
+/// <param name="Kind">Staff or guest.</param>
+public sealed record MediaParticipant(string MeetingId, string ParticipantId, string DisplayName, RoomRole Role, ParticipantKind Kind)
+{
+    /// <summary>From the room's view of a participant.</summary>
+    public static MediaParticipant Of(string meetingId, ParticipantView participant)
+    {
+        ArgumentNullException.ThrowIfNull(participant);
+        return new MediaParticipant(meetingId, participant.Id, participant.DisplayName, participant.Role, participant.Kind);
+    }
+}
+
+/// <summary>An SDP offer from the server.</summary>
+/// <param name="Revision">Increases with every offer to the same participant (1, 2, …); the answer names it.</param>
+/// <param name="Sdp">The session description.</param>
+public sealed record MediaOffer(long Revision, string Sdp);
+
+/// <summary>The browser's SDP answer to the offer with the same revision.</summary>
+public sealed record MediaAnswer(long Revision, string Sdp);
+
+/// <summary>
+/// No media: what the appliance runs with until the media plane is composed in. Lobby, chat and roster work; nobody is
+/// sent an offer.
+/// </summary>
+public sealed class NoMeetingMedia : IMeetingMedia
+{
+    /// <inheritdoc />
+    public ValueTask JoinAsync(MediaParticipant participant, IMediaSignals signals, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    /// <inheritdoc />
+    public ValueTask ReconnectAsync(MediaParticipant participant, IMediaSignals signals, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    /// <inheritdoc />
+    public ValueTask OnAnswerAsync(MediaParticipant participant, MediaAnswer answer, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    /// <inheritdoc />
+    public ValueTask OnMediaStateAsync(MediaParticipant participant, MediaState state, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    /// <inheritdoc />
+    public ValueTask LeaveAsync(MediaParticipant participant, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    /// <inheritdoc />
+    public ValueTask EndAsync(string meetingId, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+}

@@ -1,0 +1,50 @@
+namespace Appliance.Core.Rooms;
+
+/// <summary>Something the room tells participants. The edge turns each into one message on the wire.</summary>
+public abstract record RoomEvent;
+
+/// <summary>The admitted participants changed (someone came, left, raised a hand, muted, dropped …). The full list.</summary>
+public sealed record RosterChanged(IReadOnlyList<ParticipantView> Participants) : RoomEvent;
+
+/// <summary>Who waits in the lobby, with their messages (hosts only). The full list.</summary>
+public sealed record LobbyQueueChanged(IReadOnlyList<LobbyEntryView> Waiting) : RoomEvent;
+
+/// <summary>You were let in.</summary>
+public sealed record Admitted : RoomEvent;
+
+/// <summary>The host did not let you in.</summary>
+public sealed record Rejected : RoomEvent;
+
+/// <summary>The host removed you from the meeting.</summary>
+public sealed record Removed : RoomEvent;
+
+/// <summary>A host asks you to turn your microphone on. Only you can do that.</summary>
+public sealed record AskedToUnmute(string ByParticipantId, string ByName) : RoomEvent;
+
+/// <summary>The meeting was locked or unlocked.</summary>
+public sealed record LockChanged(bool Locked) : RoomEvent;
+
+/// <summary>A host ended the meeting for everyone.</summary>
+public sealed record MeetingEnded : RoomEvent;
+
+/// <summary>A chat message.</summary>
+public sealed record ChatPosted(ChatMessage Message) : RoomEvent;
+
+/// <summary>Who a delivery was meant for, as a rule (the recipients are resolved from it).</summary>
+public enum Audience
+{
+    /// <summary>Everyone connected, in the lobby or admitted.</summary>
+    Everyone,
+
+    /// <summary>Every connected admitted participant.</summary>
+    Admitted,
+
+    /// <summary>Connected hosts only.</summary>
+    Hosts,
+
+    /// <summary>One participant.</summary>
+    One,
+}
+
+/// <summary>An event and the participants it goes to (resolved when it was decided; only connected participants).</summary>
+public sealed record Delivery(Audience Audience, RoomEvent Event, IReadOnlyList<string> Recipients);

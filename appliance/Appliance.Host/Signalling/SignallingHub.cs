@@ -1,0 +1,466 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net.WebSockets;
+using Appliance.Core.Classification;
+using Appliance.Core.Identity;
+using Appliance.Core.Invitations;
+using Appliance.Core.Localization;
+using Appliance.Core.Meetings;
+using Appliance.Core.Rooms;
+
+namespace Appliance.Host.Signalling;
+
+/// <summary>
+/// Joins the WebSockets to the rooms: checks hellos, routes each room decision to the participants it names (in the
+/// order decided), passes media changes to the media plane in that order too, and sweeps the rooms every second (drops
+/// that outlived their grace time, empty and ended rooms).
+/// </summary>
+/// <remarks>
+/// Every room operation and the queueing of its messages happen under one lock per group of meetings (a "gate"), so
+/// that all participants see one meeting's events in the same order. Queueing never blocks, so the gate is held for
+/// microseconds.
+/// </remarks>
+public sealed class SignallingHub : BackgroundService
+{
+    private const int GateCount = 64;
+
+    private readonly MeetingRooms _rooms;
+    private readonly JoinTickets _tickets;
+    private readonly IMeetingStore _meetings;
+    private readonly IInvitationStore _invitations;
+    private readonly IIdentityStore _identity;
+    private readonly ClassificationCatalog _catalog;
+    private readonly Texts _texts;
+    private readonly TimeProvider _time;
+    private readonly SignallingOptions _options;
+    private readonly ILogger<SignallingHub> _logger;
+    private readonly MediaCalls _media;
+    private readonly Lock[] _gates = Enumerable.Range(0, GateCount).Select(_ => new Lock()).ToArray();
+    private readonly ConcurrentDictionary<string, SignallingConnection> _routes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<SignallingConnection, byte> _open = new();
+
+    public SignallingHub(
+        MeetingRooms rooms,
+        JoinTickets tickets,
+        IMeetingStore meetings,
+        IInvitationStore invitations,
+        IIdentityStore identity,
+        ClassificationCatalog catalog,
+        Texts texts,
+        TimeProvider time,
+        SignallingOptions options,
+        IMeetingMedia media,
+        ILoggerFactory loggers)
+    {
+        ArgumentNullException.ThrowIfNull(loggers);
+        _rooms = rooms;
+        _tickets = tickets;
+        _meetings = meetings;
+        _invitations = invitations;
+        _identity = identity;
+        _catalog = catalog;
+        _texts = texts;
+        _time = time;
+        _options = options;
+        _logger = loggers.CreateLogger<SignallingHub>();
+        _media = new MediaCalls(media, loggers.CreateLogger<MediaCalls>());
+    }
+
+    /// <summary>Runs one accepted WebSocket until it closes.</summary>
+    public async Task RunAsync(WebSocket socket, string language, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        using var connection = new SignallingConnection(socket, this, language, _time, _options, _texts, _logger);
+        _open.TryAdd(connection, 0);
+        SignallingMetrics.Opened();
+        try
+        {
+            await connection.RunAsync(cancellationToken);
+        }
+        finally
+        {
+            _open.TryRemove(connection, out _);
+            SignallingMetrics.Closed();
+        }
+    }
+
+    /// <summary>Closes every connection with 1001 (going away) so that browsers reconnect to the restarted appliance.</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        foreach (var connection in _open.Keys)
+        {
+            connection.Close(WebSocketCloseStatus.EndpointUnavailable, "server stopping");
+        }
+
+        var waited = 0;
+        while (!_open.IsEmpty && waited < 20 && !cancellationToken.IsCancellationRequested)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(100), _time, CancellationToken.None);
+            waited++;
+        }
+
+        await base.StopAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(_media.RunAsync(stoppingToken), SweepLoopAsync(stoppingToken));
+
+    internal async Task HandleAsync(SignallingConnection connection, ClientMessage message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        switch (message)
+        {
+            case PingMessage ping:
+                connection.Send(ServerMessages.Pong(ping.Id));
+                return;
+            case HelloMessage hello when connection.HasJoined:
+                connection.Invalid(SignalErrors.AlreadyJoined, about: hello.Type, id: hello.Id);
+                return;
+            case HelloMessage hello:
+                await HelloAsync(connection, hello, cancellationToken);
+                return;
+        }
+
+        if (!connection.HasJoined)
+        {
+            connection.Invalid(SignalErrors.HelloRequired, about: message.Type, id: message.Id);
+            return;
+        }
+
+        var meetingId = connection.MeetingId!;
+        var room = _rooms.Find(meetingId);
+        if (room is null)
+        {
+            connection.SendError(SignalErrors.MeetingEnded, about: message.Type, id: message.Id);
+            return;
+        }
+
+        lock (GateFor(meetingId))
+        {
+            if (message is AnswerMessage answer)
+            {
+                Answer(connection, room, answer);
+                return;
+            }
+
+            var actor = connection.Actor;
+            var decision = message switch
+            {
+                ChatSendMessage chat => room.Chat(actor, chat.Text),
+                HandMessage hand => room.SetHand(actor, hand.Raised),
+                MediaStateMessage media => room.SetMediaState(actor, media.State),
+                LobbyNoteMessage note => room.SendLobbyMessage(actor, note.Code),
+                HostActionMessage { Action: HostAction.Admit } admit => room.Admit(actor, admit.ParticipantId),
+                HostActionMessage { Action: HostAction.Reject } reject => room.Reject(actor, reject.ParticipantId),
+                HostActionMessage { Action: HostAction.Remove } remove => room.Remove(actor, remove.ParticipantId),
+                HostActionMessage { Action: HostAction.AskUnmute } ask => room.AskToUnmute(actor, ask.ParticipantId),
+                LockMessage locking => room.SetLocked(actor, locking.Locked),
+                EndMessage => room.End(actor),
+                LeaveMessage => room.Leave(actor),
+                _ => throw new InvalidOperationException("Unhandled message type " + message.Type),
+            };
+
+            if (decision.Refusal is { } refusal)
+            {
+                var code = SignalErrors.Of(refusal);
+                SignallingMetrics.Refused(code);
+                if (SignalErrors.CountsAsInvalid(refusal))
+                {
+                    connection.Invalid(code, about: message.Type, id: message.Id);
+                }
+                else
+                {
+                    connection.SendError(code, about: message.Type, id: message.Id);
+                }
+
+                return;
+            }
+
+            Dispatch(meetingId, decision);
+            LogHostAction(connection, message);
+            if (message is LeaveMessage)
+            {
+                _routes.TryRemove(new KeyValuePair<string, SignallingConnection>(connection.ParticipantId!, connection));
+                connection.Close(WebSocketCloseStatus.NormalClosure, "left");
+            }
+        }
+    }
+
+    internal void Disconnected(SignallingConnection connection)
+    {
+        if (!connection.HasJoined)
+        {
+            return;
+        }
+
+        var meetingId = connection.MeetingId!;
+        lock (GateFor(meetingId))
+        {
+            _routes.TryRemove(new KeyValuePair<string, SignallingConnection>(connection.ParticipantId!, connection));
+            var room = _rooms.Find(meetingId);
+            if (room is not null)
+            {
+                Dispatch(meetingId, room.Disconnect(connection.Actor));
+            }
+        }
+    }
+
+    private async Task HelloAsync(SignallingConnection connection, HelloMessage hello, CancellationToken cancellationToken)
+    {
+        if (hello.Resume is not null)
+        {
+            var resumeMeeting = _rooms.FindMeetingOfResumeToken(hello.Resume);
+            if (resumeMeeting is null)
+            {
+                RefuseEntry(connection, SignalErrors.InvalidResume, WebSocketCloseStatus.PolicyViolation);
+                return;
+            }
+
+            lock (GateFor(resumeMeeting))
+            {
+                Bind(connection, _rooms.Resume(resumeMeeting, hello.Resume, hello.LastChat), resumed: true);
+            }
+
+            return;
+        }
+
+        var ticket = _tickets.Read(hello.Ticket);
+        var found = ticket is null ? null : await _meetings.FindAsync(ticket.MeetingId, cancellationToken);
+        var entrant = found is null ? null : await EntrantAsync(ticket!, cancellationToken);
+        if (found is null || entrant is null)
+        {
+            _logger.LogWarning("Signalling hello with an invalid or expired join ticket");
+            RefuseEntry(connection, SignalErrors.InvalidTicket, WebSocketCloseStatus.PolicyViolation);
+            return;
+        }
+
+        lock (GateFor(found.Id))
+        {
+            Bind(connection, _rooms.Enter(found, entrant), resumed: false);
+        }
+    }
+
+    // The ticket vouched for this person two minutes ago at most; they must still be who it says.
+    private async Task<RoomEntrant?> EntrantAsync(JoinTicket ticket, CancellationToken cancellationToken)
+    {
+        if (ticket.Kind == ParticipantKind.Guest)
+        {
+            var invitation = await _invitations.FindAsync(ticket.SubjectId, cancellationToken);
+            return invitation is not null && invitation.MeetingId == ticket.MeetingId && invitation.IsUsable(_time.GetUtcNow())
+                ? RoomEntrant.Guest(invitation.Id, invitation.GuestName)
+                : null;
+        }
+
+        var user = await _identity.FindUserByIdAsync(ticket.SubjectId, cancellationToken);
+        return user is { Disabled: false } ? RoomEntrant.Staff(user.Id, user.DisplayName) : null;
+    }
+
+    // Under the meeting's gate.
+    private void Bind(SignallingConnection connection, RoomEntry entry, bool resumed)
+    {
+        if (entry.Decision.Refusal is { } refusal)
+        {
+            var code = SignalErrors.Of(refusal);
+            RefuseEntry(connection, code, refusal == RoomRefusal.UnknownResumeToken ? WebSocketCloseStatus.PolicyViolation : WebSocketCloseStatus.NormalClosure);
+            return;
+        }
+
+        var participant = entry.Participant!;
+        var meetingId = entry.Room!.MeetingId;
+        if (!connection.TryAttach(meetingId, participant.Id, entry.Connection))
+        {
+            // The connection closed (hello timeout) while the hello was checked: the place waits for a resume.
+            Dispatch(meetingId, entry.Decision);
+            var room = _rooms.Find(meetingId);
+            if (room is not null)
+            {
+                Dispatch(meetingId, room.Disconnect(new RoomActor(participant.Id, entry.Connection)));
+            }
+
+            return;
+        }
+
+        if (_routes.TryGetValue(participant.Id, out var previous) && !ReferenceEquals(previous, connection))
+        {
+            previous.SendError(SignalErrors.Replaced);
+            previous.Close(SignallingConnection.ReplacedStatus, "replaced");
+            SignallingMetrics.ClosedBecause(SignalErrors.Replaced);
+        }
+
+        _routes[participant.Id] = connection;
+        var level = _catalog.TryGet(entry.Room.ClassificationId, out var found) ? found : _catalog.Levels[^1];
+        connection.Send(ServerMessages.Welcome(entry, level, connection.Language, (int)_rooms.Limits.ReconnectGrace.TotalSeconds, _time.GetUtcNow()));
+        if (participant.State == PresenceState.Lobby)
+        {
+            connection.Send(ServerMessages.Lobby());
+        }
+
+        if (participant.IsHost)
+        {
+            connection.Send(ServerMessages.LobbyQueue(entry.Lobby));
+        }
+
+        foreach (var missed in entry.MissedChat)
+        {
+            connection.Send(ServerMessages.Chat(missed));
+        }
+
+        Dispatch(meetingId, entry.Decision);
+        _logger.LogInformation(
+            "Participant {ParticipantId} ({Kind}, {Role}) entered meeting {MeetingId} in the {State}{Resumed}",
+            participant.Id,
+            participant.Kind,
+            participant.Role,
+            meetingId,
+            participant.State,
+            resumed ? " (resumed)" : "");
+    }
+
+    private static void RefuseEntry(SignallingConnection connection, string code, WebSocketCloseStatus status)
+    {
+        SignallingMetrics.Refused(code);
+        connection.SendError(code, about: "hello");
+        connection.Close(status, code);
+    }
+
+    private void Answer(SignallingConnection connection, MeetingRoom room, AnswerMessage answer)
+    {
+        var participant = room.Find(connection.ParticipantId!);
+        if (participant is null || !connection.TryTakeAnswer(answer.Revision))
+        {
+            connection.SendError(SignalErrors.NoOffer, "revision", answer.Type, answer.Id);
+            return;
+        }
+
+        var who = MediaParticipant.Of(room.MeetingId, participant);
+        var media = new MediaAnswer(answer.Revision, answer.Sdp);
+        _media.Enqueue(room.MeetingId, "answer", (m, ct) => m.OnAnswerAsync(who, media, ct));
+    }
+
+    // Under the meeting's gate: queue every delivery to its recipients' connections, then the media calls, in order.
+    private void Dispatch(string meetingId, RoomDecision decision)
+    {
+        foreach (var delivery in decision.Deliveries)
+        {
+            if (delivery.Recipients.Count == 0)
+            {
+                continue;
+            }
+
+            var message = ServerMessages.For(delivery.Event);
+            var ends = ServerMessages.EndsConnection(delivery.Event);
+            foreach (var recipient in delivery.Recipients)
+            {
+                if (!_routes.TryGetValue(recipient, out var connection))
+                {
+                    continue;
+                }
+
+                connection.Send(message);
+                if (ends)
+                {
+                    _routes.TryRemove(new KeyValuePair<string, SignallingConnection>(recipient, connection));
+                    connection.Close(WebSocketCloseStatus.NormalClosure, ServerMessageName(delivery.Event));
+                }
+            }
+        }
+
+        foreach (var change in decision.Media)
+        {
+            QueueMedia(meetingId, change);
+        }
+    }
+
+    private void QueueMedia(string meetingId, MediaChange change)
+    {
+        switch (change)
+        {
+            case MediaJoin join when _routes.TryGetValue(join.Participant.Id, out var signals):
+                var joining = MediaParticipant.Of(meetingId, join.Participant);
+                _media.Enqueue(meetingId, "join", (m, ct) => m.JoinAsync(joining, signals, ct));
+                break;
+            case MediaReconnect back when _routes.TryGetValue(back.Participant.Id, out var signals):
+                var returning = MediaParticipant.Of(meetingId, back.Participant);
+                _media.Enqueue(meetingId, "reconnect", (m, ct) => m.ReconnectAsync(returning, signals, ct));
+                break;
+            case MediaStateChanged state:
+                var changed = MediaParticipant.Of(meetingId, state.Participant);
+                _media.Enqueue(meetingId, "media-state", (m, ct) => m.OnMediaStateAsync(changed, state.State, ct));
+                break;
+            case MediaLeave leave:
+                var leaving = MediaParticipant.Of(meetingId, leave.Participant);
+                _media.Enqueue(meetingId, "leave", (m, ct) => m.LeaveAsync(leaving, ct));
+                break;
+            case MediaEnd end:
+                _media.Enqueue(meetingId, "end", (m, ct) => m.EndAsync(end.MeetingId, ct));
+                break;
+        }
+    }
+
+    private async Task SweepLoopAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                Sweep();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+    }
+
+    /// <summary>One round of housekeeping over every open room.</summary>
+    internal void Sweep()
+    {
+        foreach (var meetingId in _rooms.MeetingIds)
+        {
+            lock (GateFor(meetingId))
+            {
+                var decision = _rooms.Sweep(meetingId);
+                foreach (var leave in decision.Media.OfType<MediaLeave>())
+                {
+                    _logger.LogInformation("Participant {ParticipantId} did not come back to meeting {MeetingId} in time and was removed", leave.Participant.Id, meetingId);
+                }
+
+                Dispatch(meetingId, decision);
+            }
+        }
+
+        SignallingMetrics.RoomsOpen(_rooms.Count);
+    }
+
+    // Security-relevant host actions are logged by id (never names, never chat); they go to the audit log once it exists.
+    private void LogHostAction(SignallingConnection connection, ClientMessage message)
+    {
+        switch (message)
+        {
+            case HostActionMessage action:
+                _logger.LogInformation("Host {HostId} in meeting {MeetingId}: {Action} participant {ParticipantId}", connection.ParticipantId, connection.MeetingId, action.Type, action.ParticipantId);
+                break;
+            case LockMessage locking:
+                _logger.LogInformation("Host {HostId} {Action} meeting {MeetingId}", connection.ParticipantId, locking.Locked ? "locked" : "unlocked", connection.MeetingId);
+                break;
+            case EndMessage:
+                _logger.LogInformation("Host {HostId} ended meeting {MeetingId} for everyone", connection.ParticipantId, connection.MeetingId);
+                break;
+        }
+    }
+
+    private static string ServerMessageName(RoomEvent roomEvent) => roomEvent switch
+    {
+        Rejected => "rejected",
+        Removed => "removed",
+        MeetingEnded => "ended",
+        _ => roomEvent.GetType().Name.ToLowerInvariant(),
+    };
+
+    private Lock GateFor(string meetingId) => _gates[(uint)StringComparer.Ordinal.GetHashCode(meetingId) % GateCount];
+
+    internal static string LanguageOf(CultureInfo culture) =>
+        Texts.Languages.Contains(culture.TwoLetterISOLanguageName) ? culture.TwoLetterISOLanguageName : "en";
+}

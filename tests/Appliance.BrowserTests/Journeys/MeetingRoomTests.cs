@@ -1,0 +1,110 @@
+using Appliance.BrowserTests.Infrastructure;
+using Appliance.Host.Tests.Infrastructure;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Appliance.BrowserTests.Journeys;
+
+/// <summary>
+/// The meeting room without media, in Debian's Chromium under the appliance's Content-Security-Policy: a guest waits in
+/// the lobby and tells the host they are late, the host lets them in, they chat and raise a hand, the host locks and ends
+/// the meeting. The pages on the way meet WCAG 2.1 AA.
+/// </summary>
+[TestFixture]
+public sealed class MeetingRoomTests
+{
+    private const string GuestName = "Bo Guest Jensen";
+
+    [Test]
+    public async Task Guest_waits_tells_the_host_is_let_in_chats_and_raises_a_hand_until_the_host_ends_the_meeting()
+    {
+        await using var appliance = await TestAppliance.StartAsync();
+        var problems = new PageProblems();
+        await using var staff = await BrowserRun.Browser.NewContextAsync(ChromiumBrowser.ContextOptions(appliance.BaseAddress.AbsoluteUri));
+        problems.Watch(staff);
+        var host = await staff.NewPageAsync();
+        await StaffSteps.BootstrapAdministratorAsync(host, appliance.BootstrapLink!, StaffSteps.Administrator);
+        await StaffSteps.BookMeetingAsync(host, MeetingNow());
+        var link = await StaffSteps.InviteGuestAsync(host, GuestName);
+
+        await host.GetByRole(AriaRole.Link, new() { Name = "Open the meeting room" }).ClickAsync();
+        await Expect(host.Locator("#room-status")).ToHaveTextAsync("You are in the meeting.");
+        await Expect(host.Locator("#queue-empty")).ToHaveTextAsync("Nobody is waiting.");
+
+        await using var guestContext = await BrowserRun.Browser.NewContextAsync(ChromiumBrowser.ContextOptions(appliance.BaseAddress.AbsoluteUri));
+        problems.Watch(guestContext);
+        var guest = await guestContext.NewPageAsync();
+        await guest.GotoAsync(link);
+        await guest.GetByRole(AriaRole.Link, new() { Name = "Join the meeting" }).ClickAsync();
+        await Expect(guest.GetByRole(AriaRole.Heading, new() { Name = "You are in the lobby" })).ToBeVisibleAsync();
+        await Expect(guest.Locator("#meeting")).ToBeHiddenAsync();
+        await guest.GetByRole(AriaRole.Button, new() { Name = "I am running late" }).ClickAsync();
+        await Expect(guest.Locator("#room-status")).ToHaveTextAsync("Your message was sent to the host.");
+
+        await Expect(host.Locator("#queue-list")).ToContainTextAsync(GuestName);
+        await Expect(host.Locator("#queue-list")).ToContainTextAsync("I am running late");
+        await host.GetByRole(AriaRole.Button, new() { Name = $"Let in {GuestName}" }).ClickAsync();
+        await Expect(host.Locator("#queue-empty")).ToBeVisibleAsync();
+
+        await Expect(guest.Locator("#room-status")).ToHaveTextAsync("The host has let you in.");
+        await Expect(guest.Locator("#lobby")).ToBeHiddenAsync();
+        await Expect(guest.Locator("#roster")).ToContainTextAsync($"{StaffSteps.Administrator.FullName} – host, staff");
+        await Expect(guest.Locator("#roster")).ToContainTextAsync($"{GuestName} (you) – participant, guest");
+        await Expect(host.Locator("#roster")).ToContainTextAsync($"{GuestName} – participant, guest");
+
+        await guest.GetByLabel("Message").FillAsync("<b>Hello</b> from Bo");
+        await guest.GetByRole(AriaRole.Button, new() { Name = "Send" }).ClickAsync();
+        await Expect(host.Locator("#chat-log")).ToContainTextAsync("<b>Hello</b> from Bo");
+        await Expect(host.Locator("#chat-log b")).ToHaveCountAsync(0);
+        await Expect(guest.Locator("#chat-log")).ToContainTextAsync(GuestName);
+
+        await guest.GetByRole(AriaRole.Button, new() { Name = "Raise hand" }).ClickAsync();
+        await Expect(host.Locator("#roster")).ToContainTextAsync("hand raised");
+        await Expect(guest.GetByRole(AriaRole.Button, new() { Name = "Lower hand" })).ToHaveAttributeAsync("aria-pressed", "true");
+
+        await host.GetByRole(AriaRole.Button, new() { Name = "Lock the meeting" }).ClickAsync();
+        await Expect(guest.Locator("#room-status")).ToHaveTextAsync("The meeting is locked: nobody new can enter the lobby.");
+        await Screenshots.TakeAsync(host, "meeting-room-host");
+
+        host.Dialog += async (_, dialog) => await dialog.AcceptAsync();
+        await host.GetByRole(AriaRole.Button, new() { Name = "End the meeting for everyone" }).ClickAsync();
+        await Expect(guest.Locator("#room-status")).ToHaveTextAsync("The meeting has ended.");
+        await Expect(host.Locator("#room-status")).ToHaveTextAsync("The meeting has ended.");
+        await Expect(guest.Locator("#meeting")).ToBeHiddenAsync();
+
+        Assert.That(problems.All, Is.Empty, "console errors, script errors or Content-Security-Policy violations on the way");
+    }
+
+    [TestCase("en")]
+    [TestCase("da")]
+    [TestCase("sv")]
+    public async Task Lobby_and_host_view_meet_WCAG_2_1_AA(string language)
+    {
+        await using var appliance = await TestAppliance.StartAsync();
+        await using var staff = await BrowserRun.Browser.NewContextAsync(Axe.ContextOptions(appliance.BaseAddress));
+        var host = await staff.NewPageAsync();
+        await StaffSteps.BootstrapAdministratorAsync(host, appliance.BootstrapLink!, StaffSteps.Administrator);
+        await StaffSteps.BookMeetingAsync(host, MeetingNow());
+        var link = await StaffSteps.InviteGuestAsync(host, GuestName);
+        var room = new Uri(host.Url).AbsolutePath + "/room";
+        await host.GotoAsync($"/language/{language}?returnUrl={Uri.EscapeDataString(room)}");
+        await Expect(host.Locator("#meeting")).ToBeVisibleAsync();
+
+        await using var guestContext = await BrowserRun.Browser.NewContextAsync(Axe.ContextOptions(appliance.BaseAddress));
+        var guest = await guestContext.NewPageAsync();
+        await guest.GotoAsync($"/language/{language}?returnUrl={Uri.EscapeDataString(new Uri(link).AbsolutePath + "/room")}");
+        await Expect(guest.Locator("#lobby")).ToBeVisibleAsync();
+        await guest.Locator("[data-lobby-message=novideo]").ClickAsync();
+        await Expect(host.Locator("#queue-list li li")).ToHaveCountAsync(1);
+
+        Axe.AssertNoViolations(await Axe.RunAsync(guest), $"lobby ({language})");
+        Axe.AssertNoViolations(await Axe.RunAsync(host), $"host's meeting room with someone waiting ({language})");
+    }
+
+    private static MeetingToBook MeetingNow()
+    {
+        var now = TimeProvider.System.GetUtcNow();
+        var start = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, TimeSpan.Zero);
+        return StaffSteps.ConfidentialMeeting() with { StartsAt = start, EndsAt = start.AddHours(1) };
+    }
+}

@@ -1,0 +1,198 @@
+using System.Collections.Concurrent;
+using System.Net.WebSockets;
+using Appliance.Core.Rooms;
+using Appliance.Host.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using static Appliance.Host.Tests.Signalling.RoomSteps;
+
+namespace Appliance.Host.Tests.Signalling;
+
+/// <summary>
+/// The hook between signalling and the media plane, with a media plane that records what it is told and offers on join:
+/// offers reach the browser, answers reach the media plane, and joins, reconnects, leaves and the end arrive in order.
+/// </summary>
+public sealed class MediaHookTests
+{
+    private const string OfferSdp = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n";
+    private const string AnswerSdp = "v=0\r\no=- 2 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n";
+
+    private readonly RecordingMedia _media = new();
+    private TestAppliance _appliance = null!;
+    private StaffSession _host = null!;
+    private readonly List<TestSocket> _sockets = [];
+
+    [OneTimeSetUp]
+    public async Task StartAsync()
+    {
+        _appliance = await TestAppliance.StartAsync(
+            new Dictionary<string, string> { ["Appliance:Signalling:HelloTimeoutSeconds"] = "1" },
+            configure: builder => builder.Services.AddSingleton<IMeetingMedia>(_media));
+        _host = await StaffSession.BootstrapAsync(_appliance);
+    }
+
+    [OneTimeTearDown]
+    public async Task StopAsync()
+    {
+        _host.Dispose();
+        await _appliance.DisposeAsync();
+    }
+
+    [TearDown]
+    public async Task CloseSocketsAsync()
+    {
+        foreach (var socket in _sockets)
+        {
+            await socket.DisposeAsync();
+        }
+
+        _sockets.Clear();
+    }
+
+    [Test]
+    public async Task Media_plane_offer_reaches_the_browser_and_its_answer_comes_back()
+    {
+        var meetingId = await BookNowAsync(_host, "Media");
+        var host = Track(await HostEntersAsync(_host, meetingId));
+
+        var offer = await host.Socket.ExpectAsync("offer");
+        await host.Socket.SendAsync("answer", new { revision = offer.GetProperty("revision").GetInt64(), sdp = AnswerSdp });
+        var answer = await _media.Answers.Reader.ReadAsync(new CancellationTokenSource(TestSocket.Patience).Token);
+        await host.Socket.SendAsync("answer", new { revision = offer.GetProperty("revision").GetInt64(), sdp = AnswerSdp });
+        var second = await host.Socket.ExpectAsync("error");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(offer.GetProperty("sdp").GetString(), Is.EqualTo(OfferSdp));
+            Assert.That(answer.Participant.ParticipantId, Is.EqualTo(host.Id));
+            Assert.That(answer.Participant.Role, Is.EqualTo(RoomRole.Host));
+            Assert.That(answer.Answer.Sdp, Is.EqualTo(AnswerSdp));
+            Assert.That(second.GetProperty("code").GetString(), Is.EqualTo("no-offer"), "an offer is answered once");
+        });
+    }
+
+    [Test]
+    public async Task Media_plane_hears_of_admission_media_state_reconnect_leave_and_end_in_order()
+    {
+        var meetingId = await BookNowAsync(_host, "Media order");
+        var host = Track(await HostEntersAsync(_host, meetingId));
+        await _media.WaitForAsync(meetingId, $"join {host.Id}");
+        var (guest, _) = await GuestEntersAsync(_host, meetingId, "Bo Hansen");
+        Track(guest.Socket);
+        await host.Socket.ExpectAsync("lobby-queue", q => WaitingIds(q).Count == 1);
+        var beforeAdmission = _media.CallsFor(meetingId);
+
+        await host.Socket.SendAsync("admit", new { participantId = guest.Id });
+        await guest.Socket.ExpectAsync("offer");
+        await guest.Socket.SendAsync("media-state", new { audioMuted = false, videoMuted = false, screenSharing = true });
+        await host.Socket.ExpectAsync("roster", r => InRoster(r, guest.Id).GetProperty("screenSharing").GetBoolean());
+        guest.Socket.Drop();
+        await host.Socket.ExpectAsync("roster", r => !InRoster(r, guest.Id).GetProperty("connected").GetBoolean());
+        var back = Track(await TestSocket.ConnectAsync(_appliance));
+        await back.SendAsync("hello", new { resume = guest.ResumeToken });
+        await back.ExpectAsync("welcome");
+        var reoffer = await back.ExpectAsync("offer");
+        await back.SendAsync("leave");
+        await host.Socket.ExpectAsync("roster", r => !RosterIds(r).Contains(guest.Id));
+        await host.Socket.SendAsync("end");
+        await host.Socket.ExpectAsync("ended");
+        await _media.WaitForAsync(meetingId, "end");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(beforeAdmission, Is.EqualTo(new[] { $"join {host.Id}" }), "nobody in the lobby has media");
+            Assert.That(_media.CallsFor(meetingId), Is.EqualTo(new[]
+            {
+                $"join {host.Id}",
+                $"join {guest.Id}",
+                $"media-state {guest.Id} screen",
+                $"reconnect {guest.Id}",
+                $"leave {guest.Id}",
+                "end",
+            }));
+            Assert.That(reoffer.GetProperty("revision").GetInt64(), Is.EqualTo(1), "a new connection starts its offers afresh");
+        });
+    }
+
+    [Test]
+    public async Task Connection_without_hello_is_closed_after_the_timeout()
+    {
+        var socket = Track(await TestSocket.ConnectAsync(_appliance));
+
+        var error = await socket.NextAsync();
+        var closed = await socket.ClosedAsync();
+
+        Assert.That(error.GetProperty("code").GetString(), Is.EqualTo("hello-timeout"));
+        Assert.That(closed, Is.EqualTo(WebSocketCloseStatus.PolicyViolation));
+    }
+
+    private TestSocket Track(TestSocket socket)
+    {
+        _sockets.Add(socket);
+        return socket;
+    }
+
+    private Connected Track(Connected connected)
+    {
+        _sockets.Add(connected.Socket);
+        return connected;
+    }
+
+    /// <summary>A media plane that offers once per join or reconnect and writes down what it is told.</summary>
+    private sealed class RecordingMedia : IMeetingMedia
+    {
+        private readonly ConcurrentQueue<(string MeetingId, string Call)> _calls = new();
+
+        public System.Threading.Channels.Channel<(MediaParticipant Participant, MediaAnswer Answer)> Answers { get; } =
+            System.Threading.Channels.Channel.CreateUnbounded<(MediaParticipant, MediaAnswer)>();
+
+        public List<string> CallsFor(string meetingId) => _calls.Where(c => c.MeetingId == meetingId).Select(c => c.Call).ToList();
+
+        public async Task WaitForAsync(string meetingId, string call)
+        {
+            var deadline = TimeProvider.System.GetUtcNow() + TestSocket.Patience;
+            while (!CallsFor(meetingId).Contains(call))
+            {
+                Assert.That(TimeProvider.System.GetUtcNow(), Is.LessThan(deadline), $"the media plane never heard '{call}'");
+                await Task.Delay(20);
+            }
+        }
+
+        public ValueTask JoinAsync(MediaParticipant participant, IMediaSignals signals, CancellationToken cancellationToken)
+        {
+            _calls.Enqueue((participant.MeetingId, $"join {participant.ParticipantId}"));
+            signals.TrySendOffer(new MediaOffer(1, OfferSdp));
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask ReconnectAsync(MediaParticipant participant, IMediaSignals signals, CancellationToken cancellationToken)
+        {
+            _calls.Enqueue((participant.MeetingId, $"reconnect {participant.ParticipantId}"));
+            signals.TrySendOffer(new MediaOffer(1, OfferSdp));
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask OnAnswerAsync(MediaParticipant participant, MediaAnswer answer, CancellationToken cancellationToken)
+        {
+            Answers.Writer.TryWrite((participant, answer));
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask OnMediaStateAsync(MediaParticipant participant, MediaState state, CancellationToken cancellationToken)
+        {
+            _calls.Enqueue((participant.MeetingId, $"media-state {participant.ParticipantId}{(state.ScreenSharing ? " screen" : "")}"));
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask LeaveAsync(MediaParticipant participant, CancellationToken cancellationToken)
+        {
+            _calls.Enqueue((participant.MeetingId, $"leave {participant.ParticipantId}"));
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask EndAsync(string meetingId, CancellationToken cancellationToken)
+        {
+            _calls.Enqueue((meetingId, "end"));
+            return ValueTask.CompletedTask;
+        }
+    }
+}
