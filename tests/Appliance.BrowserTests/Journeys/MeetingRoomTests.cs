@@ -28,6 +28,8 @@ public sealed class MeetingRoomTests
         var link = await StaffSteps.InviteGuestAsync(host, GuestName);
 
         await host.GetByRole(AriaRole.Link, new() { Name = "Open the meeting room" }).ClickAsync();
+        await Expect(host.GetByRole(AriaRole.Heading, new() { Name = "Check your camera and microphone" })).ToBeVisibleAsync();
+        await host.GetByRole(AriaRole.Button, new() { Name = "Join now" }).ClickAsync();
         await Expect(host.Locator("#room-status")).ToHaveTextAsync("You are in the meeting.");
         await Expect(host.Locator("#queue-empty")).ToHaveTextAsync("Nobody is waiting.");
 
@@ -36,6 +38,7 @@ public sealed class MeetingRoomTests
         var guest = await guestContext.NewPageAsync();
         await guest.GotoAsync(link);
         await guest.GetByRole(AriaRole.Link, new() { Name = "Join the meeting" }).ClickAsync();
+        await guest.GetByRole(AriaRole.Button, new() { Name = "Join now" }).ClickAsync();
         await Expect(guest.GetByRole(AriaRole.Heading, new() { Name = "You are in the lobby" })).ToBeVisibleAsync();
         await Expect(guest.Locator("#meeting")).ToBeHiddenAsync();
         await guest.GetByRole(AriaRole.Button, new() { Name = "I am running late" }).ClickAsync();
@@ -88,11 +91,13 @@ public sealed class MeetingRoomTests
         var link = await StaffSteps.InviteGuestAsync(host, GuestName);
         var room = new Uri(host.Url).AbsolutePath + "/room";
         await host.GotoAsync($"/language/{language}?returnUrl={Uri.EscapeDataString(room)}");
+        await host.Locator("#join").ClickAsync();
         await Expect(host.Locator("#meeting")).ToBeVisibleAsync();
 
         await using var guestContext = await BrowserRun.Browser.NewContextAsync(Axe.ContextOptions(appliance.BaseAddress));
         var guest = await guestContext.NewPageAsync();
         await guest.GotoAsync($"/language/{language}?returnUrl={Uri.EscapeDataString(new Uri(link).AbsolutePath + "/room")}");
+        await guest.Locator("#join").ClickAsync();
         await Expect(guest.Locator("#lobby")).ToBeVisibleAsync();
         await guest.Locator("[data-lobby-message=novideo]").ClickAsync();
         await Expect(host.Locator("#queue-list li li")).ToHaveCountAsync(1);
