@@ -37,6 +37,7 @@ async function start(room) {
   let handRaised = false;
   let locked = false;
   let waitingCount = 0;
+  let reconnecting = false;
 
   let media = null;
   const client = new SignallingClient({
@@ -47,12 +48,12 @@ async function start(room) {
   media = new MediaConnection(client);
   await media.setTrack('audio', local.audio);
   await media.setTrack('video', local.video);
-  expose(media);
 
   const stage = new Stage(t, media, { stage: $('stage'), audioBox: $('audio-box'), onAudioBlocked: () => alert(t('room.sound.blocked'), t('room.sound.on'), () => stage.resumeAudio()) });
   stage.setSpeaker(choice.speakerId);
   stage.setLocal(local.video, false);
   const people = new People(t, (action, participantId) => client.send(action, { participantId }));
+  expose(media, { participantId: () => me?.participantId ?? null, reconnect: () => client.restart() });
   const chat = new Chat($('chat-log'), $('chat-form'), $('chat-text'), (text) => Boolean(client.send('chat', { text })));
 
   const state = () => ({
@@ -130,11 +131,12 @@ async function start(room) {
     show('queue', message.role === 'host');
     if (message.state === 'admitted') {
       enterMeeting(message.roster);
-      say(t('room.joined'));
+      say(t(reconnecting ? 'room.reconnected' : 'room.joined'));
     } else {
       show('lobby', true);
-      $('lobby-title').focus();
+      if (!reconnecting) $('lobby-title').focus();
     }
+    reconnecting = false;
     renderControls();
   });
   client.on('lobby', () => say($('lobby-title').textContent));
@@ -171,8 +173,10 @@ async function start(room) {
     if (client.finished) finish(message.message);
     else say(message.message);
   });
-  client.on('reconnecting', () => say(t('room.reconnecting')));
-  client.on('welcome', () => { if (status.textContent === t('room.reconnecting')) say(t('room.reconnected')); });
+  client.on('reconnecting', () => {
+    reconnecting = true;
+    say(t('room.reconnecting'));
+  });
   client.on('failed', () => finish(t('room.failed'), { rejoin: true }));
   client.on('resume-failed', () => reloadToJoin());
   media.on('state', (connection) => {
