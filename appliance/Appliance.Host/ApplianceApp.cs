@@ -229,6 +229,7 @@ public static class ApplianceApp
         app.MapHealthChecks("/healthz", HealthResponse.Options).DisableRateLimiting();
         app.MapMetrics("/metrics").AddEndpointFilter<IEndpointConventionBuilder, LocalNetworkOnly>();
         app.MapGet("/css/markings.css", MarkingStylesheet.Render).AllowAnonymous();
+        WebClient.ClientTexts.Map(app);
         app.MapGet("/language/{language}", LanguageCookie.Set).AllowAnonymous();
         app.MapOpenApi("/api/v1/openapi.json").AllowAnonymous();
         MeetingsApi.Map(app);

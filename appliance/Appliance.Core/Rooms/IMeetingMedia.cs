@@ -56,7 +56,40 @@ public interface IMediaSignals
     /// <see cref="IMeetingMedia.ReconnectAsync"/>).
     /// </summary>
     bool TrySendOffer(MediaOffer offer);
+
+    /// <summary>
+    /// Queues who each slot m-section of the offers sent so far shows now (a server message <c>media-slots</c>), so that
+    /// the browser can label its tiles; never blocks. Send it after the offer that introduces the mids it names.
+    /// </summary>
+    bool TrySendSlots(IReadOnlyList<MediaSlot> slots);
+
+    /// <summary>Queues the meeting's speaker order (a server message <c>speakers</c>); never blocks.</summary>
+    bool TrySendSpeakers(MediaSpeakers speakers);
 }
+
+/// <summary>What one of the browser's receiving slots shows.</summary>
+public enum MediaSlotKind
+{
+    /// <summary>One other participant's microphone.</summary>
+    Audio,
+
+    /// <summary>A camera (one of the last speakers).</summary>
+    Video,
+
+    /// <summary>A shared screen.</summary>
+    Screen,
+}
+
+/// <summary>One receiving m-section of the browser and whose media it carries now.</summary>
+/// <param name="Mid">The m-section's mid, as in the offer.</param>
+/// <param name="Kind">Audio, camera video or screen.</param>
+/// <param name="ParticipantId">The participant whose media the slot carries; null while the slot is empty.</param>
+public sealed record MediaSlot(string Mid, MediaSlotKind Kind, string? ParticipantId);
+
+/// <summary>The meeting's speakers: most recently dominant first.</summary>
+/// <param name="Order">Every participant with media, most recent dominant speaker first, then the others in join order.</param>
+/// <param name="Dominant">Who speaks now or spoke last; null before anyone has spoken.</param>
+public sealed record MediaSpeakers(IReadOnlyList<string> Order, string? Dominant);
 
 /// <summary>Who the media plane deals with.</summary>
 /// <param name="MeetingId">The meeting.</param>
@@ -64,13 +97,25 @@ public interface IMediaSignals
 /// <param name="DisplayName">Their name (for logs the media plane must not write; for server-side participants).</param>
 /// <param name="Role">Host or participant.</param>
 /// <param name="Kind">Staff or guest.</param>
-public sealed record MediaParticipant(string MeetingId, string ParticipantId, string DisplayName, RoomRole Role, ParticipantKind Kind)
+/// <param name="DtlsFingerprint">
+/// The SHA-256 fingerprint of the certificate the browser's current connection will use for DTLS ("AB:CD:…", 32 bytes),
+/// from its <c>hello</c>; null when the browser gave none (it takes no part in media). Known on joins and reconnects.
+/// </param>
+public sealed record MediaParticipant(string MeetingId, string ParticipantId, string DisplayName, RoomRole Role, ParticipantKind Kind, string? DtlsFingerprint = null)
 {
-    /// <summary>From the room's view of a participant.</summary>
-    public static MediaParticipant Of(string meetingId, ParticipantView participant)
+    /// <summary>From the room's view of a participant, with the fingerprint of their current connection when known.</summary>
+    public static MediaParticipant Of(string meetingId, ParticipantView participant, string? dtlsFingerprint = null)
     {
         ArgumentNullException.ThrowIfNull(participant);
-        return new MediaParticipant(meetingId, participant.Id, participant.DisplayName, participant.Role, participant.Kind);
+        return new MediaParticipant(meetingId, participant.Id, participant.DisplayName, participant.Role, participant.Kind, dtlsFingerprint);
+    }
+
+    // Logs name participants by id only: never their names or fingerprints.
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append("MeetingId = ").Append(MeetingId).Append(", ParticipantId = ").Append(ParticipantId)
+            .Append(", Role = ").Append(Role).Append(", Kind = ").Append(Kind);
+        return true;
     }
 }
 

@@ -37,6 +37,10 @@ internal static class ClientMessageReader
 
     private const int MaxIdLength = 64;
 
+    // SHA-256 in SDP form: 32 hex pairs joined by ':'.
+    private const int FingerprintBytes = 32;
+    private const int FingerprintLength = (FingerprintBytes * 3) - 1;
+
     private static readonly JsonDocumentOptions Options = new() { MaxDepth = 4, AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow };
 
     /// <summary>The wire names of the lobby message codes.</summary>
@@ -49,7 +53,7 @@ internal static class ClientMessageReader
 
     private static readonly FrozenDictionary<string, Shape> Shapes = new Shape[]
     {
-        new("hello", 4096, [Field.Text("ticket", required: false, 2048, IsTicket), Field.Text("resume", required: false, 43, SecretToken.LooksValid), Field.Number("lastChat", required: false, 0, long.MaxValue)], Hello),
+        new("hello", 4096, [Field.Text("ticket", required: false, 2048, IsTicket), Field.Text("resume", required: false, 43, SecretToken.LooksValid), Field.Number("lastChat", required: false, 0, long.MaxValue), Field.Text("dtlsFingerprint", required: false, FingerprintLength, IsFingerprint)], Hello),
         new("answer", MaxMessageBytes, [Field.Number("revision", required: true, 1, long.MaxValue), Field.Text("sdp", required: true, MaxSdpLength, IsSdp)], f => new AnswerMessage(f.Number("revision"), f.Text("sdp"))),
         new("chat", MaxChatBytes, [Field.Text("text", required: true, RoomLimits.Default.MaxChatLength, allowEmpty: true)], f => new ChatSendMessage(f.Text("text"))),
         new("hand", MaxSmallBytes, [Field.Flag("raised")], f => new HandMessage(f.Flag("raised"))),
@@ -190,7 +194,27 @@ internal static class ClientMessageReader
     {
         var ticket = values.OptionalText("ticket");
         var resume = values.OptionalText("resume");
-        return (ticket is null) == (resume is null) ? null : new HelloMessage(ticket, resume, values.OptionalNumber("lastChat"));
+        return (ticket is null) == (resume is null) ? null : new HelloMessage(ticket, resume, values.OptionalNumber("lastChat"), values.OptionalText("dtlsFingerprint"));
+    }
+
+    /// <summary>True for a SHA-256 fingerprint as SDP writes it ("AB:CD:…", 32 bytes; either case).</summary>
+    public static bool IsFingerprint(string fingerprint)
+    {
+        if (fingerprint.Length != FingerprintLength)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < fingerprint.Length; i++)
+        {
+            var ok = i % 3 == 2 ? fingerprint[i] == ':' : char.IsAsciiHexDigit(fingerprint[i]);
+            if (!ok)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static Field ParticipantField() => Field.Text("participantId", required: true, 26, Ids.LooksValid);

@@ -12,8 +12,11 @@ internal abstract record ClientMessage
     public abstract string Type { get; }
 }
 
-/// <summary>The first message: a join ticket from the meeting page, or a resume token after a drop.</summary>
-internal sealed record HelloMessage(string? Ticket, string? Resume, long? LastChat) : ClientMessage
+/// <summary>
+/// The first message: a join ticket from the meeting page, or a resume token after a drop; with the fingerprint of the
+/// browser's DTLS certificate when it wants media.
+/// </summary>
+internal sealed record HelloMessage(string? Ticket, string? Resume, long? LastChat, string? DtlsFingerprint = null) : ClientMessage
 {
     public override string Type => "hello";
 }

@@ -123,6 +123,50 @@ internal static class ServerMessages
         w.WriteString("sdp", offer.Sdp);
     });
 
+    /// <summary>Whose media each receiving slot of the browser carries.</summary>
+    public static byte[] MediaSlots(IReadOnlyList<MediaSlot> slots) => Write("media-slots", w =>
+    {
+        w.WriteStartArray("slots");
+        foreach (var slot in slots)
+        {
+            w.WriteStartObject();
+            w.WriteString("mid", slot.Mid);
+            w.WriteString("kind", SlotKind(slot.Kind));
+            if (slot.ParticipantId is null)
+            {
+                w.WriteNull("participantId");
+            }
+            else
+            {
+                w.WriteString("participantId", slot.ParticipantId);
+            }
+
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+    });
+
+    /// <summary>The speaker order, most recently dominant first.</summary>
+    public static byte[] Speakers(MediaSpeakers speakers) => Write("speakers", w =>
+    {
+        w.WriteStartArray("order");
+        foreach (var id in speakers.Order)
+        {
+            w.WriteStringValue(id);
+        }
+
+        w.WriteEndArray();
+        if (speakers.Dominant is null)
+        {
+            w.WriteNull("dominant");
+        }
+        else
+        {
+            w.WriteString("dominant", speakers.Dominant);
+        }
+    });
+
     /// <summary>The answer to a ping.</summary>
     public static byte[] Pong(string? id) => Write("pong", w =>
     {
@@ -161,6 +205,16 @@ internal static class ServerMessages
             LobbyMessageCode.Here => "here",
             LobbyMessageCode.Late => "late",
             LobbyMessageCode.NoVideo => "novideo",
+        };
+#pragma warning restore CS8524
+
+    private static string SlotKind(MediaSlotKind kind) =>
+#pragma warning disable CS8524 // Every named kind is mapped: a new one must break the build here.
+        kind switch
+        {
+            MediaSlotKind.Audio => "audio",
+            MediaSlotKind.Video => "video",
+            MediaSlotKind.Screen => "screen",
         };
 #pragma warning restore CS8524
 

@@ -71,6 +71,9 @@ internal sealed class SignallingConnection : IMediaSignals, IDisposable
     /// <summary>The room's connection number for this participant.</summary>
     public int Connection { get; private set; }
 
+    /// <summary>The fingerprint of the browser's DTLS certificate from its hello; null when it takes no part in media.</summary>
+    public string? DtlsFingerprint { get; private set; }
+
     /// <summary>True once a hello succeeded.</summary>
     public bool HasJoined => ParticipantId is not null;
 
@@ -183,7 +186,7 @@ internal sealed class SignallingConnection : IMediaSignals, IDisposable
     }
 
     /// <summary>Binds the connection to a participant after a good hello; false when it is closing already.</summary>
-    public bool TryAttach(string meetingId, string participantId, int connection)
+    public bool TryAttach(string meetingId, string participantId, int connection, string? dtlsFingerprint)
     {
         lock (_lock)
         {
@@ -195,6 +198,7 @@ internal sealed class SignallingConnection : IMediaSignals, IDisposable
             MeetingId = meetingId;
             ParticipantId = participantId;
             Connection = connection;
+            DtlsFingerprint = dtlsFingerprint;
             _helloTimer?.Dispose();
             return true;
         }
@@ -216,6 +220,32 @@ internal sealed class SignallingConnection : IMediaSignals, IDisposable
         }
 
         Send(ServerMessages.Offer(offer));
+        return !IsClosing;
+    }
+
+    /// <inheritdoc />
+    public bool TrySendSlots(IReadOnlyList<MediaSlot> slots)
+    {
+        ArgumentNullException.ThrowIfNull(slots);
+        if (IsClosing)
+        {
+            return false;
+        }
+
+        Send(ServerMessages.MediaSlots(slots));
+        return !IsClosing;
+    }
+
+    /// <inheritdoc />
+    public bool TrySendSpeakers(MediaSpeakers speakers)
+    {
+        ArgumentNullException.ThrowIfNull(speakers);
+        if (IsClosing)
+        {
+            return false;
+        }
+
+        Send(ServerMessages.Speakers(speakers));
         return !IsClosing;
     }
 

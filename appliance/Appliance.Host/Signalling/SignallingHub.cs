@@ -219,7 +219,7 @@ public sealed class SignallingHub : BackgroundService
 
             lock (GateFor(resumeMeeting))
             {
-                Bind(connection, _rooms.Resume(resumeMeeting, hello.Resume, hello.LastChat), resumed: true);
+                Bind(connection, _rooms.Resume(resumeMeeting, hello.Resume, hello.LastChat), hello.DtlsFingerprint, resumed: true);
             }
 
             return;
@@ -237,7 +237,7 @@ public sealed class SignallingHub : BackgroundService
 
         lock (GateFor(found.Id))
         {
-            Bind(connection, _rooms.Enter(found, entrant), resumed: false);
+            Bind(connection, _rooms.Enter(found, entrant), hello.DtlsFingerprint, resumed: false);
         }
     }
 
@@ -257,7 +257,7 @@ public sealed class SignallingHub : BackgroundService
     }
 
     // Under the meeting's gate.
-    private void Bind(SignallingConnection connection, RoomEntry entry, bool resumed)
+    private void Bind(SignallingConnection connection, RoomEntry entry, string? dtlsFingerprint, bool resumed)
     {
         if (entry.Decision.Refusal is { } refusal)
         {
@@ -268,7 +268,7 @@ public sealed class SignallingHub : BackgroundService
 
         var participant = entry.Participant!;
         var meetingId = entry.Room!.MeetingId;
-        if (!connection.TryAttach(meetingId, participant.Id, entry.Connection))
+        if (!connection.TryAttach(meetingId, participant.Id, entry.Connection, dtlsFingerprint))
         {
             // The connection closed (hello timeout) while the hello was checked: the place waits for a resume.
             Dispatch(meetingId, entry.Decision);
@@ -377,11 +377,11 @@ public sealed class SignallingHub : BackgroundService
         switch (change)
         {
             case MediaJoin join when _routes.TryGetValue(join.Participant.Id, out var signals):
-                var joining = MediaParticipant.Of(meetingId, join.Participant);
+                var joining = MediaParticipant.Of(meetingId, join.Participant, signals.DtlsFingerprint);
                 _media.Enqueue(meetingId, "join", (m, ct) => m.JoinAsync(joining, signals, ct));
                 break;
             case MediaReconnect back when _routes.TryGetValue(back.Participant.Id, out var signals):
-                var returning = MediaParticipant.Of(meetingId, back.Participant);
+                var returning = MediaParticipant.Of(meetingId, back.Participant, signals.DtlsFingerprint);
                 _media.Enqueue(meetingId, "reconnect", (m, ct) => m.ReconnectAsync(returning, signals, ct));
                 break;
             case MediaStateChanged state:

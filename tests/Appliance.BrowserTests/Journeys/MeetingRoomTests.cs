@@ -28,6 +28,8 @@ public sealed class MeetingRoomTests
         var link = await StaffSteps.InviteGuestAsync(host, GuestName);
 
         await host.GetByRole(AriaRole.Link, new() { Name = "Open the meeting room" }).ClickAsync();
+        await Expect(host.GetByRole(AriaRole.Heading, new() { Name = "Check your camera and microphone" })).ToBeVisibleAsync();
+        await host.GetByRole(AriaRole.Button, new() { Name = "Join now" }).ClickAsync();
         await Expect(host.Locator("#room-status")).ToHaveTextAsync("You are in the meeting.");
         await Expect(host.Locator("#queue-empty")).ToHaveTextAsync("Nobody is waiting.");
 
@@ -36,6 +38,7 @@ public sealed class MeetingRoomTests
         var guest = await guestContext.NewPageAsync();
         await guest.GotoAsync(link);
         await guest.GetByRole(AriaRole.Link, new() { Name = "Join the meeting" }).ClickAsync();
+        await guest.GetByRole(AriaRole.Button, new() { Name = "Join now" }).ClickAsync();
         await Expect(guest.GetByRole(AriaRole.Heading, new() { Name = "You are in the lobby" })).ToBeVisibleAsync();
         await Expect(guest.Locator("#meeting")).ToBeHiddenAsync();
         await guest.GetByRole(AriaRole.Button, new() { Name = "I am running late" }).ClickAsync();
@@ -78,7 +81,7 @@ public sealed class MeetingRoomTests
     [TestCase("en")]
     [TestCase("da")]
     [TestCase("sv")]
-    public async Task Lobby_and_host_view_meet_WCAG_2_1_AA(string language)
+    public async Task Pre_join_lobby_host_view_and_meeting_meet_WCAG_2_1_AA_and_reflow(string language)
     {
         await using var appliance = await TestAppliance.StartAsync();
         await using var staff = await BrowserRun.Browser.NewContextAsync(Axe.ContextOptions(appliance.BaseAddress));
@@ -88,18 +91,58 @@ public sealed class MeetingRoomTests
         var link = await StaffSteps.InviteGuestAsync(host, GuestName);
         var room = new Uri(host.Url).AbsolutePath + "/room";
         await host.GotoAsync($"/language/{language}?returnUrl={Uri.EscapeDataString(room)}");
+        await Expect(host.Locator("#prejoin-status")).ToHaveTextAsync(Text(language, "Ready. You can join the meeting.", "Klar. Du kan gå ind i mødet.", "Klart. Du kan gå in i mötet."));
+        Axe.AssertNoViolations(await Axe.RunAsync(host), $"pre-join check ({language})");
+        await host.Locator("#join").ClickAsync();
         await Expect(host.Locator("#meeting")).ToBeVisibleAsync();
 
         await using var guestContext = await BrowserRun.Browser.NewContextAsync(Axe.ContextOptions(appliance.BaseAddress));
         var guest = await guestContext.NewPageAsync();
         await guest.GotoAsync($"/language/{language}?returnUrl={Uri.EscapeDataString(new Uri(link).AbsolutePath + "/room")}");
+        await guest.Locator("#join").ClickAsync();
         await Expect(guest.Locator("#lobby")).ToBeVisibleAsync();
         await guest.Locator("[data-lobby-message=novideo]").ClickAsync();
         await Expect(host.Locator("#queue-list li li")).ToHaveCountAsync(1);
 
         Axe.AssertNoViolations(await Axe.RunAsync(guest), $"lobby ({language})");
         Axe.AssertNoViolations(await Axe.RunAsync(host), $"host's meeting room with someone waiting ({language})");
+
+        await host.Locator("#queue-list button[data-action=admit]").ClickAsync();
+        await Expect(guest.Locator("#meeting")).ToBeVisibleAsync();
+        await Expect(guest.Locator("#stage figure")).ToHaveCountAsync(2);
+        await guest.Locator("#chat-text").FillAsync("Hej");
+        await guest.Locator("#chat-form button[type=submit]").ClickAsync();
+        await Expect(host.Locator("#chat-log li")).ToHaveCountAsync(1);
+        await host.Locator("#view").ClickAsync();
+        await Expect(host.Locator("#view")).ToHaveAttributeAsync("aria-pressed", "true");
+
+        Axe.AssertNoViolations(await Axe.RunAsync(guest), $"guest in the meeting ({language})");
+        Axe.AssertNoViolations(await Axe.RunAsync(host), $"host in the meeting, active speaker view ({language})");
+        await Reflow.AssertFitsNarrowScreenAsync(guest, $"guest in the meeting ({language})");
+        await Reflow.AssertFitsNarrowScreenAsync(host, $"host in the meeting ({language})");
     }
+
+    [Test]
+    public async Task Pre_join_check_fits_a_narrow_screen()
+    {
+        await using var appliance = await TestAppliance.StartAsync();
+        await using var staff = await BrowserRun.Browser.NewContextAsync(ChromiumBrowser.ContextOptions(appliance.BaseAddress.AbsoluteUri));
+        var host = await staff.NewPageAsync();
+        await StaffSteps.BootstrapAdministratorAsync(host, appliance.BootstrapLink!, StaffSteps.Administrator);
+        await StaffSteps.BookMeetingAsync(host, MeetingNow());
+        await host.GotoAsync(new Uri(host.Url).AbsolutePath + "/room");
+        await Expect(host.Locator("#prejoin-status")).ToHaveTextAsync("Ready. You can join the meeting.");
+        await Screenshots.TakeAsync(host, "pre-join");
+
+        await Reflow.AssertFitsNarrowScreenAsync(host, "pre-join check");
+    }
+
+    private static string Text(string language, string en, string da, string sv) => language switch
+    {
+        "da" => da,
+        "sv" => sv,
+        _ => en,
+    };
 
     private static MeetingToBook MeetingNow()
     {

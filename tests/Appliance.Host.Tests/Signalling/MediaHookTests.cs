@@ -114,6 +114,50 @@ public sealed class MediaHookTests
     }
 
     [Test]
+    public async Task Fingerprint_from_the_hello_reaches_the_media_plane_and_slots_and_speakers_reach_the_browser()
+    {
+        const string First = "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89";
+        const string Second = "01:02:03:04:05:06:07:08:09:0a:0b:0c:0d:0e:0f:10:11:12:13:14:15:16:17:18:19:1a:1b:1c:1d:1e:1f:20";
+        var meetingId = await BookNowAsync(_host, "Fingerprints");
+        var socket = Track(await TestSocket.ConnectAsync(_appliance));
+        await socket.SendAsync("hello", new { ticket = await StaffTicketAsync(_host, meetingId), dtlsFingerprint = First });
+        var welcome = await socket.ExpectAsync("welcome");
+        var hostId = welcome.GetProperty("participantId").GetString()!;
+        await socket.ExpectAsync("offer");
+        var slots = await socket.ExpectAsync("media-slots");
+        var speakers = await socket.ExpectAsync("speakers");
+
+        socket.Drop();
+        var back = Track(await TestSocket.ConnectAsync(_appliance));
+        await back.SendAsync("hello", new { resume = welcome.GetProperty("resumeToken").GetString(), dtlsFingerprint = Second });
+        await back.ExpectAsync("welcome");
+        await back.ExpectAsync("offer");
+        await _media.WaitForAsync(meetingId, $"reconnect {hostId}");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(_media.FingerprintsOf(hostId), Is.EqualTo(new[] { First, Second }), "the join's, then the reconnect's own");
+            var slot = slots.GetProperty("slots").EnumerateArray().ToList();
+            Assert.That(slot.Select(s => s.GetProperty("mid").GetString()), Is.EqualTo(new[] { "3", "4" }));
+            Assert.That(slot.Select(s => s.GetProperty("kind").GetString()), Is.EqualTo(new[] { "video", "audio" }));
+            Assert.That(slot[0].GetProperty("participantId").GetString(), Is.EqualTo("someone"));
+            Assert.That(slot[1].GetProperty("participantId").ValueKind, Is.EqualTo(System.Text.Json.JsonValueKind.Null));
+            Assert.That(speakers.GetProperty("order").EnumerateArray().Select(e => e.GetString()), Is.EqualTo(new[] { "someone", hostId }));
+            Assert.That(speakers.GetProperty("dominant").GetString(), Is.EqualTo("someone"));
+        });
+    }
+
+    [Test]
+    public async Task Participant_without_a_fingerprint_is_joined_without_one()
+    {
+        var meetingId = await BookNowAsync(_host, "No fingerprint");
+        var host = Track(await HostEntersAsync(_host, meetingId));
+        await _media.WaitForAsync(meetingId, $"join {host.Id}");
+
+        Assert.That(_media.FingerprintsOf(host.Id), Is.EqualTo(new string?[] { null }));
+    }
+
+    [Test]
     public async Task Connection_without_hello_is_closed_after_the_timeout()
     {
         var socket = Track(await TestSocket.ConnectAsync(_appliance));
@@ -141,6 +185,10 @@ public sealed class MediaHookTests
     private sealed class RecordingMedia : IMeetingMedia
     {
         private readonly ConcurrentQueue<(string MeetingId, string Call)> _calls = new();
+        private readonly ConcurrentQueue<(string ParticipantId, string? Fingerprint)> _fingerprints = new();
+
+        public List<string?> FingerprintsOf(string participantId) =>
+            _fingerprints.Where(f => f.ParticipantId == participantId).Select(f => f.Fingerprint).ToList();
 
         public System.Threading.Channels.Channel<(MediaParticipant Participant, MediaAnswer Answer)> Answers { get; } =
             System.Threading.Channels.Channel.CreateUnbounded<(MediaParticipant, MediaAnswer)>();
@@ -159,13 +207,17 @@ public sealed class MediaHookTests
 
         public ValueTask JoinAsync(MediaParticipant participant, IMediaSignals signals, CancellationToken cancellationToken)
         {
+            _fingerprints.Enqueue((participant.ParticipantId, participant.DtlsFingerprint));
             _calls.Enqueue((participant.MeetingId, $"join {participant.ParticipantId}"));
             signals.TrySendOffer(new MediaOffer(1, OfferSdp));
+            signals.TrySendSlots([new MediaSlot("3", MediaSlotKind.Video, "someone"), new MediaSlot("4", MediaSlotKind.Audio, null)]);
+            signals.TrySendSpeakers(new MediaSpeakers(["someone", participant.ParticipantId], "someone"));
             return ValueTask.CompletedTask;
         }
 
         public ValueTask ReconnectAsync(MediaParticipant participant, IMediaSignals signals, CancellationToken cancellationToken)
         {
+            _fingerprints.Enqueue((participant.ParticipantId, participant.DtlsFingerprint));
             _calls.Enqueue((participant.MeetingId, $"reconnect {participant.ParticipantId}"));
             signals.TrySendOffer(new MediaOffer(1, OfferSdp));
             return ValueTask.CompletedTask;

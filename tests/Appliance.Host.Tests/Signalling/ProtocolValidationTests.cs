@@ -162,6 +162,9 @@ public sealed class ProtocolValidationTests
         yield return Case("a_lone_surrogate", "{\"v\":1,\"type\":\"chat\",\"text\":\"a\\ud800b\"}", "invalid-field", "text");
         yield return Case("an_oversized_chat", "{\"v\":1,\"type\":\"chat\",\"text\":\"x\",\"pad\":\"" + new string(' ', 17 * 1024) + "\"}", "too-large");
         yield return Case("over_64_KiB", "{\"v\":1,\"type\":\"answer\",\"revision\":1,\"sdp\":\"" + new string('a', 70 * 1024) + "\"}", "too-large");
+        yield return Case("a_short_fingerprint", "{\"v\":1,\"type\":\"hello\",\"ticket\":\"abc\",\"dtlsFingerprint\":\"AB:CD\"}", "invalid-field", "dtlsFingerprint");
+        yield return Case("a_fingerprint_with_the_algorithm", "{\"v\":1,\"type\":\"hello\",\"ticket\":\"abc\",\"dtlsFingerprint\":\"sha-256 " + string.Join(':', Enumerable.Repeat("AB", 32)) + "\"}", "invalid-field", "dtlsFingerprint");
+        yield return Case("a_fingerprint_of_non_hex", "{\"v\":1,\"type\":\"hello\",\"ticket\":\"abc\",\"dtlsFingerprint\":\"" + string.Join(':', Enumerable.Repeat("GG", 32)) + "\"}", "invalid-field", "dtlsFingerprint");
         yield return Case("a_second_hello", "{\"v\":1,\"type\":\"hello\",\"ticket\":\"abc\"}", "already-joined");
         yield return Case("an_answer_without_an_offer", "{\"v\":1,\"type\":\"answer\",\"revision\":1,\"sdp\":\"v=0\\r\\n\"}", "no-offer", "revision");
     }

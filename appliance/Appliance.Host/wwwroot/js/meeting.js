@@ -1,94 +1,274 @@
-// The meeting page without media (a placeholder until the web client with audio and video replaces it): lobby, hosts'
-// controls, participant list, chat. Everything it shows is built with textContent; the texts come from the page.
+// The meeting room: pre-join check, lobby, the meeting with audio, video, screen sharing, chat and the hosts' controls.
+// It composes the modules beside it; everything it shows is built with textContent, the texts come from
+// /js/texts.json in the page's language.
 'use strict';
 
 import { SignallingClient } from './signalling.js';
+import { MediaConnection } from './media.js';
+import { PreJoin, constraints } from './prejoin.js';
+import { Stage } from './stage.js';
+import { People } from './people.js';
+import { Chat } from './chat.js';
+import { loadTexts } from './texts.js';
+import { expose } from './debug.js';
+
+const AUTO_JOIN_KEY = 'appliance.autojoin';
 
 const root = document.getElementById('room');
-if (root) start(root);
+if (root) start(root).catch((error) => console.error(error));
 
-function start(room) {
-  const texts = JSON.parse(room.dataset.texts);
-  const t = (key, ...args) => (texts[key] ?? key).replace(/\{(\d+)\}/g, (_, i) => args[Number(i)] ?? '');
+async function start(room) {
+  const t = await loadTexts(room.dataset.texts);
   const $ = (id) => document.getElementById(id);
   const status = $('room-status');
-  const sections = { lobby: $('lobby'), queue: $('queue'), meeting: $('meeting') };
-  const timeFormat = new Intl.DateTimeFormat(document.documentElement.lang || undefined, { hour: '2-digit', minute: '2-digit' });
+  const say = (text) => { status.textContent = text; };
+  const sections = { lobby: $('lobby'), queue: $('queue'), meeting: $('meeting'), finished: $('finished') };
+  const show = (name, visible) => { sections[name].hidden = !visible; };
+
+  // A reload to get a fresh join ticket (it is valid for two minutes) skips the check the person has just done.
+  const auto = takeAutoJoin();
+  say('');
+  const choice = await new PreJoin(t).run({ auto });
+  say(t('room.connecting'));
+
+  const local = { audio: choice.audio, video: choice.video, screen: null };
   let me = null;
+  let admitted = false;
   let handRaised = false;
   let locked = false;
+  let waitingCount = 0;
+  let reconnecting = false;
 
-  const client = new SignallingClient({ url: room.dataset.socket, ticket: room.dataset.ticket });
-  const say = (text) => { status.textContent = text; };
-  const show = (name, visible) => { sections[name].hidden = !visible; };
-  const finish = (text) => {
+  let media = null;
+  const client = new SignallingClient({
+    url: room.dataset.socket,
+    ticket: room.dataset.ticket,
+    beforeHello: () => media.prepare(),
+  });
+  media = new MediaConnection(client);
+  await media.setTrack('audio', local.audio);
+  await media.setTrack('video', local.video);
+
+  const stage = new Stage(t, media, { stage: $('stage'), audioBox: $('audio-box'), onAudioBlocked: () => alert(t('room.sound.blocked'), t('room.sound.on'), () => stage.resumeAudio()) });
+  stage.setSpeaker(choice.speakerId);
+  stage.setLocal(local.video, false);
+  const people = new People(t, (action, participantId) => client.send(action, { participantId }));
+  expose(media, { participantId: () => me?.participantId ?? null, reconnect: () => client.restart() });
+  const chat = new Chat($('chat-log'), $('chat-form'), $('chat-text'), (text) => Boolean(client.send('chat', { text })));
+
+  const state = () => ({
+    audioMuted: !local.audio || !local.audio.enabled,
+    videoMuted: !local.video || !local.video.enabled,
+    screenSharing: Boolean(local.screen),
+  });
+  const sendState = () => { if (admitted) client.send('media-state', state()); };
+
+  function renderControls() {
+    const s = state();
+    setPressed($('microphone'), s.audioMuted);
+    setPressed($('camera'), s.videoMuted);
+    setPressed($('share'), s.screenSharing);
+    $('microphone-state').textContent = t(s.audioMuted ? 'room.audio.off' : 'room.audio.on');
+    $('camera-state').textContent = t(s.videoMuted ? 'room.video.off' : 'room.video.on');
+    $('share').hidden = !navigator.mediaDevices?.getDisplayMedia;
+    $('lock').hidden = me?.role !== 'host';
+    $('end').hidden = me?.role !== 'host';
+    setPressed($('lock'), locked);
+    $('lock').textContent = t(locked ? 'room.unlock' : 'room.lock');
+    setPressed($('hand'), handRaised);
+    $('hand').textContent = t(handRaised ? 'room.hand.lower' : 'room.hand.raise');
+  }
+
+  function enterMeeting(roster) {
+    const first = !admitted;
+    admitted = true;
+    show('lobby', false);
+    show('meeting', true);
+    if (roster) onRoster(roster);
+    renderControls();
+    sendState();
+    if (first) $('meeting-title').focus();
+  }
+
+  function onRoster(participants) {
+    people.setRoster(participants);
+    stage.setRoster(participants);
+    const mine = participants.find((p) => p.participantId === me?.participantId);
+    if (mine) handRaised = mine.handRaised;
+    renderControls();
+  }
+
+  function finish(text, { rejoin = false } = {}) {
+    admitted = false;
+    media.close();
+    for (const track of Object.values(local)) track?.stop();
     say(text);
-    for (const name of Object.keys(sections)) show(name, false);
-  };
+    for (const name of ['lobby', 'queue', 'meeting']) show(name, false);
+    $('finished-text').textContent = text;
+    $('rejoin').hidden = !rejoin;
+    show('finished', true);
+    $('finished-text').focus();
+  }
 
+  // An alert with an optional action (ask to unmute: turn the microphone on).
+  function alert(text, actionText, action) {
+    $('alert-text').textContent = text;
+    const button = $('alert-action');
+    button.hidden = !action;
+    button.textContent = actionText ?? '';
+    button.onclick = action ? () => { action(); dismiss(); } : null;
+    $('room-alert').hidden = false;
+  }
+  function dismiss() { $('room-alert').hidden = true; }
+  $('alert-dismiss').addEventListener('click', dismiss);
+
+  // --- the server's messages ------------------------------------------------------------------------------------------
   client.on('welcome', (message) => {
     me = message;
     locked = message.locked;
-    const admitted = message.state === 'admitted';
-    show('meeting', admitted);
-    show('lobby', !admitted);
+    people.setMe(message);
+    stage.setMe(message.participantId);
     show('queue', message.role === 'host');
-    $('lock').hidden = message.role !== 'host';
-    $('end').hidden = message.role !== 'host';
-    renderLock();
-    if (admitted) {
-      renderRoster(message.roster);
-      say(t('room.joined'));
+    if (message.state === 'admitted') {
+      enterMeeting(message.roster);
+      say(t(reconnecting ? 'room.reconnected' : 'room.joined'));
+    } else {
+      show('lobby', true);
+      if (!reconnecting) $('lobby-title').focus();
     }
+    reconnecting = false;
+    renderControls();
   });
   client.on('lobby', () => say($('lobby-title').textContent));
   client.on('admitted', () => {
-    show('lobby', false);
-    show('meeting', true);
+    enterMeeting(null);
     say(t('room.admitted'));
   });
-  client.on('roster', (message) => renderRoster(message.participants));
-  client.on('lobby-queue', (message) => renderQueue(message.waiting));
-  client.on('chat', (message) => {
-    const item = document.createElement('li');
-    const who = document.createElement('strong');
-    who.textContent = message.displayName;
-    const when = document.createElement('time');
-    when.dateTime = message.at;
-    when.textContent = ` ${timeFormat.format(new Date(message.at))}: `;
-    const text = document.createElement('span');
-    text.className = 'chat-text';
-    text.textContent = message.text;
-    item.append(who, when, text);
-    $('chat-log').append(item);
+  client.on('roster', (message) => onRoster(message.participants));
+  client.on('lobby-queue', (message) => {
+    people.setQueue(message.waiting);
+    if (message.waiting.length > waitingCount) say(t('room.queue.someone', message.waiting[message.waiting.length - 1].displayName));
+    waitingCount = message.waiting.length;
   });
+  client.on('chat', (message) => chat.add(message));
   client.on('locked', (message) => {
     locked = message.locked;
-    renderLock();
+    renderControls();
     say(t(locked ? 'room.locked' : 'room.unlocked'));
   });
-  client.on('ask-unmute', (message) => say(t('room.askedunmute', message.displayName)));
+  client.on('ask-unmute', (message) => {
+    const text = t('room.askedunmute', message.displayName);
+    say(text);
+    if (local.audio) alert(text, t('room.microphone.on'), () => setMicrophone(true));
+    else alert(text);
+  });
   client.on('rejected', () => finish(t('room.rejected')));
   client.on('removed', () => finish(t('room.removed')));
   client.on('ended', () => finish(t('room.ended')));
   client.on('error', (message) => {
+    if (message.code === 'invalid-ticket' && !me && !auto) {
+      reloadToJoin();
+      return;
+    }
     if (client.finished) finish(message.message);
     else say(message.message);
   });
-  client.on('reconnecting', () => say(t('room.reconnecting')));
-  client.on('failed', () => say(t('room.failed')));
-  client.on('resume-failed', () => location.reload());
+  client.on('reconnecting', () => {
+    reconnecting = true;
+    say(t('room.reconnecting'));
+  });
+  client.on('failed', () => finish(t('room.failed'), { rejoin: true }));
+  client.on('resume-failed', () => reloadToJoin());
+  media.on('state', (connection) => {
+    if (!admitted || (!local.audio && !local.video)) return;
+    const key = { connected: 'room.media.connected', failed: 'room.media.failed', disconnected: 'room.media.lost' }[connection];
+    if (key) $('media-status').textContent = t(key);
+  });
 
+  // --- the person's controls -------------------------------------------------------------------------------------------
   for (const button of room.querySelectorAll('[data-lobby-message]')) {
     button.addEventListener('click', () => {
       if (client.send('lobby-message', { code: button.dataset.lobbyMessage })) say(t('room.lobby.sent'));
     });
   }
+
+  async function setMicrophone(on) {
+    if (on && !local.audio) {
+      local.audio = await startDevice('audio');
+      if (!local.audio) return;
+      await media.setTrack('audio', local.audio);
+    }
+    if (local.audio) local.audio.enabled = on;
+    renderControls();
+    sendState();
+  }
+
+  async function setCamera(on) {
+    if (on && !local.video) {
+      local.video = await startDevice('video');
+      if (!local.video) return;
+      await media.setTrack('video', local.video);
+    }
+    if (local.video) local.video.enabled = on;
+    stage.setLocal(local.video && local.video.enabled ? local.video : null, Boolean(local.screen));
+    renderControls();
+    sendState();
+  }
+
+  async function startDevice(kind) {
+    try {
+      const stream = await navigator.mediaDevices.getUserMedia({ [kind]: constraints(kind, '') });
+      return stream.getTracks()[0] ?? null;
+    } catch {
+      alert(t(kind === 'audio' ? 'room.microphone.failed' : 'room.camera.failed'));
+      return null;
+    }
+  }
+
+  async function startSharing() {
+    let stream;
+    try {
+      stream = await navigator.mediaDevices.getDisplayMedia({ video: { frameRate: { ideal: 15, max: 30 } }, audio: false });
+    } catch (error) {
+      if (error?.name !== 'NotAllowedError') alert(t('room.screen.failed'));
+      return;
+    }
+    const track = stream.getVideoTracks()[0];
+    if (!track) return;
+    track.contentHint = 'detail';
+    // The browser's own "Stop sharing" button ends the track.
+    track.addEventListener('ended', () => { if (local.screen === track) stopSharing(); });
+    local.screen = track;
+    await media.setTrack('screen', track);
+    stage.setLocal(local.video && local.video.enabled ? local.video : null, true);
+    renderControls();
+    sendState();
+    say(t('room.screen.started'));
+  }
+
+  async function stopSharing() {
+    const track = local.screen;
+    local.screen = null;
+    track?.stop();
+    await media.setTrack('screen', null);
+    stage.setLocal(local.video && local.video.enabled ? local.video : null, false);
+    renderControls();
+    sendState();
+    say(t('room.screen.stopped'));
+  }
+
+  $('microphone').addEventListener('click', () => setMicrophone(state().audioMuted));
+  $('camera').addEventListener('click', () => setCamera(state().videoMuted));
+  $('share').addEventListener('click', () => (local.screen ? stopSharing() : startSharing()));
+  $('view').addEventListener('click', () => {
+    const on = $('view').getAttribute('aria-pressed') !== 'true';
+    setPressed($('view'), on);
+    stage.setSpeakerView(on);
+  });
   $('hand').addEventListener('click', () => {
     handRaised = !handRaised;
     client.send('hand', { raised: handRaised });
-    $('hand').setAttribute('aria-pressed', String(handRaised));
-    $('hand').textContent = t(handRaised ? 'room.hand.lower' : 'room.hand.raise');
+    renderControls();
   });
   $('lock').addEventListener('click', () => client.send('lock', { locked: !locked }));
   $('end').addEventListener('click', () => {
@@ -96,89 +276,34 @@ function start(room) {
   });
   $('leave').addEventListener('click', () => {
     client.leave();
-    finish(t('room.left'));
+    finish(t('room.left'), { rejoin: true });
   });
-  $('chat-form').addEventListener('submit', (event) => {
-    event.preventDefault();
-    const field = $('chat-text');
-    if (field.value.trim() && client.send('chat', { text: field.value })) field.value = '';
-  });
-  $('queue-list').addEventListener('click', (event) => actOn(event.target));
-  $('roster').addEventListener('click', (event) => actOn(event.target));
+  $('rejoin').addEventListener('click', () => location.reload());
 
-  function actOn(target) {
-    const button = target.closest('button[data-action]');
-    if (button) client.send(button.dataset.action, { participantId: button.dataset.participant });
-  }
-
-  function renderLock() {
-    $('lock').setAttribute('aria-pressed', String(locked));
-    $('lock').textContent = t(locked ? 'room.unlock' : 'room.lock');
-  }
-
-  function actionButton(action, label, name, participantId) {
-    const button = document.createElement('button');
-    button.type = 'button';
-    button.dataset.action = action;
-    button.dataset.participant = participantId;
-    button.textContent = t(label);
-    button.setAttribute('aria-label', t(`${label}.label`, name));
-    return button;
-  }
-
-  function renderRoster(participants) {
-    const list = $('roster');
-    list.replaceChildren(...participants.map((p) => {
-      const item = document.createElement('li');
-      const name = document.createElement('span');
-      name.className = 'name';
-      name.textContent = p.displayName + (me && p.participantId === me.participantId ? ` (${t('room.you')})` : '');
-      const facts = [t(p.role === 'host' ? 'room.role.host' : 'room.role.participant'), t(p.guest ? 'room.kind.guest' : 'room.kind.staff')];
-      if (p.handRaised) facts.push(t('room.hand.raised'));
-      if (p.audioMuted) facts.push(t('room.audio.off'));
-      if (p.videoMuted) facts.push(t('room.video.off'));
-      if (p.screenSharing) facts.push(t('room.screen.on'));
-      if (!p.connected) facts.push(t('room.offline'));
-      const details = document.createElement('span');
-      details.className = 'facts';
-      details.textContent = ` – ${facts.join(', ')}`;
-      item.append(name, details);
-      if (me && me.role === 'host' && p.participantId !== me.participantId && p.role !== 'host') {
-        if (p.audioMuted) item.append(' ', actionButton('ask-unmute', 'room.askunmute', p.displayName, p.participantId));
-        item.append(' ', actionButton('remove', 'room.remove', p.displayName, p.participantId));
-      }
-      return item;
-    }));
-  }
-
-  function renderQueue(waiting) {
-    $('queue-empty').hidden = waiting.length > 0;
-    $('queue-list').replaceChildren(...waiting.map((w) => {
-      const item = document.createElement('li');
-      const name = document.createElement('span');
-      name.className = 'name';
-      name.textContent = w.displayName;
-      const facts = [t(w.guest ? 'room.kind.guest' : 'room.kind.staff'), t('room.queue.since', timeFormat.format(new Date(w.since)))];
-      if (!w.connected) facts.push(t('room.offline'));
-      const details = document.createElement('span');
-      details.className = 'facts';
-      details.textContent = ` – ${facts.join(', ')}`;
-      item.append(name, details, ' ',
-        actionButton('admit', 'room.admit', w.displayName, w.participantId), ' ',
-        actionButton('reject', 'room.reject', w.displayName, w.participantId));
-      if (w.messages.length > 0) {
-        const notes = document.createElement('ul');
-        notes.className = 'lobby-messages';
-        notes.append(...w.messages.map((m) => {
-          const note = document.createElement('li');
-          note.textContent = `${timeFormat.format(new Date(m.at))}: ${t(`lobby.code.${m.code}`)}`;
-          return note;
-        }));
-        item.append(notes);
-      }
-      return item;
-    }));
-  }
-
+  renderControls();
   client.connect();
+}
+
+function setPressed(button, pressed) {
+  button.setAttribute('aria-pressed', String(pressed));
+}
+
+function takeAutoJoin() {
+  try {
+    const at = Number(sessionStorage.getItem(AUTO_JOIN_KEY));
+    sessionStorage.removeItem(AUTO_JOIN_KEY);
+    return at > 0 && Date.now() - at < 60000;
+  } catch {
+    return false;
+  }
+}
+
+// A new page brings a new join ticket; the devices chosen are remembered and the check is skipped.
+function reloadToJoin() {
+  try {
+    sessionStorage.setItem(AUTO_JOIN_KEY, String(Date.now()));
+  } catch {
+    // Without storage the person sees the check again; that is all.
+  }
+  location.reload();
 }

@@ -23,6 +23,7 @@ const FINAL_CLOSE_CODES = new Set([1000, 1008, 1009, 4000]);
 export class SignallingClient {
   #url;
   #ticket;
+  #beforeHello;
   #socket = null;
   #handlers = new Map();
   #resumeToken = null;
@@ -34,10 +35,15 @@ export class SignallingClient {
   #reconnectWindowMs = 30000;
   #nextId = 1;
 
-  /** @param {{ url: string, ticket: string }} options */
-  constructor({ url, ticket }) {
+  /**
+   * @param {{ url: string, ticket: string, beforeHello?: (resuming: boolean) => Promise<object> }} options
+   * beforeHello runs before every hello (the first and each resume) and returns extra hello fields: the media client
+   * builds its RTCPeerConnection there and gives its DTLS fingerprint.
+   */
+  constructor({ url, ticket, beforeHello }) {
     this.#url = url;
     this.#ticket = ticket;
+    this.#beforeHello = beforeHello ?? (async () => ({}));
   }
 
   /** The current resume token (null before the first welcome). */
@@ -70,6 +76,19 @@ export class SignallingClient {
     return id;
   }
 
+  /**
+   * Drops the connection and comes back at once with the resume token, as after a network failure: the media client
+   * uses it when its own connection failed, to get a new media session.
+   */
+  restart() {
+    if (this.#finished || !this.#resumeToken || !this.#socket) return;
+    const socket = this.#socket;
+    this.#socket = null;
+    socket.close(4001, 'restart');
+    this.#emit('close', { code: 4001, reason: 'restart' });
+    this.#reconnect();
+  }
+
   /** Leaves the meeting for good. */
   leave() {
     this.send('leave');
@@ -80,9 +99,17 @@ export class SignallingClient {
     clearTimeout(this.#timer);
     const socket = new WebSocket(new URL(this.#url, location.href).href.replace(/^http/, 'ws'));
     this.#socket = socket;
-    socket.addEventListener('open', () => {
-      const hello = this.#resumeToken ? { resume: this.#resumeToken, lastChat: this.#lastChat } : { ticket: this.#ticket };
-      socket.send(JSON.stringify({ v: PROTOCOL_VERSION, type: 'hello', ...hello }));
+    socket.addEventListener('open', async () => {
+      const resuming = Boolean(this.#resumeToken);
+      const hello = resuming ? { resume: this.#resumeToken, lastChat: this.#lastChat } : { ticket: this.#ticket };
+      let extra = {};
+      try {
+        extra = await this.#beforeHello(resuming);
+      } catch (error) {
+        console.warn('Preparing the hello failed; entering without media.', error);
+      }
+      if (this.#socket !== socket || socket.readyState !== WebSocket.OPEN) return;
+      socket.send(JSON.stringify({ v: PROTOCOL_VERSION, type: 'hello', ...hello, ...extra }));
       this.#emit('open', {});
     });
     socket.addEventListener('message', (event) => this.#receive(event.data));
