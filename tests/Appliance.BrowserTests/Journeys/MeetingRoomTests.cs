@@ -137,6 +137,35 @@ public sealed class MeetingRoomTests
         await Reflow.AssertFitsNarrowScreenAsync(host, "pre-join check");
     }
 
+    [Test]
+    public async Task Pre_join_explains_refused_devices_and_offers_plan_B_and_the_person_joins_without_them()
+    {
+        await using var appliance = await TestAppliance.StartAsync();
+        var problems = new PageProblems();
+        await using var staff = await BrowserRun.Browser.NewContextAsync(ChromiumBrowser.ContextOptions(appliance.BaseAddress.AbsoluteUri));
+        problems.Watch(staff);
+        var host = await staff.NewPageAsync();
+        // As when the person clicked "Block" on the browser's question.
+        await host.AddInitScriptAsync("navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));");
+        await StaffSteps.BootstrapAdministratorAsync(host, appliance.BootstrapLink!, StaffSteps.Administrator);
+        await StaffSteps.BookMeetingAsync(host, MeetingNow());
+        await host.GotoAsync(new Uri(host.Url).AbsolutePath + "/room");
+
+        await Expect(host.Locator("#prejoin-problem")).ToBeVisibleAsync();
+        await Expect(host.Locator("#prejoin-problem-text")).ToHaveTextAsync(
+            "Your camera and microphone could not be started. The browser has not been allowed to use them. Click the camera symbol in the address bar, choose Allow, and press Try again.");
+        await Expect(host.GetByRole(AriaRole.Heading, new() { Name = "Plan B" })).ToBeVisibleAsync();
+        await Expect(host.GetByRole(AriaRole.Button, new() { Name = "Try again" })).ToBeVisibleAsync();
+        await Expect(host.Locator("#preview-off")).ToBeVisibleAsync();
+        await host.GetByRole(AriaRole.Button, new() { Name = "Join now" }).ClickAsync();
+
+        await Expect(host.Locator("#meeting")).ToBeVisibleAsync();
+        await Expect(host.Locator("#roster")).ToContainTextAsync("microphone off, camera off");
+        await Expect(host.GetByRole(AriaRole.Button, new() { Name = "Mute microphone" })).ToHaveAttributeAsync("aria-pressed", "true");
+        await Expect(host.Locator("#stage figure.no-video")).ToHaveCountAsync(1);
+        Assert.That(problems.All, Is.Empty, "console errors, script errors or Content-Security-Policy violations on the way");
+    }
+
     private static string Text(string language, string en, string da, string sv) => language switch
     {
         "da" => da,

@@ -37,6 +37,7 @@ async function start(room) {
   let handRaised = false;
   let locked = false;
   let waitingCount = 0;
+  let queueNotice = null;
   let reconnecting = false;
 
   let media = null;
@@ -112,12 +113,12 @@ async function start(room) {
 
   // An alert with an optional action (ask to unmute: turn the microphone on).
   function alert(text, actionText, action) {
+    $('room-alert').hidden = false;
     $('alert-text').textContent = text;
     const button = $('alert-action');
     button.hidden = !action;
     button.textContent = actionText ?? '';
     button.onclick = action ? () => { action(); dismiss(); } : null;
-    $('room-alert').hidden = false;
   }
   function dismiss() { $('room-alert').hidden = true; }
   $('alert-dismiss').addEventListener('click', dismiss);
@@ -147,7 +148,12 @@ async function start(room) {
   client.on('roster', (message) => onRoster(message.participants));
   client.on('lobby-queue', (message) => {
     people.setQueue(message.waiting);
-    if (message.waiting.length > waitingCount) say(t('room.queue.someone', message.waiting[message.waiting.length - 1].displayName));
+    if (message.waiting.length > waitingCount) {
+      queueNotice = t('room.queue.someone', message.waiting[message.waiting.length - 1].displayName);
+      say(queueNotice);
+    } else if (message.waiting.length === 0 && status.textContent === queueNotice) {
+      say('');
+    }
     waitingCount = message.waiting.length;
   });
   client.on('chat', (message) => chat.add(message));

@@ -141,6 +141,7 @@ export class Stage {
     this.#screenTile.dataset.screen = screen.participantId;
     this.#screenTile.querySelector('.tile-name').textContent = this.#t('room.screen.of', sharer?.displayName ?? '');
     this.#screenTile.querySelector('.avatar').textContent = '';
+    this.#screenTile.classList.remove('no-video');
     attach(this.#screenTile.querySelector('video'), screen.track);
   }
 
