@@ -6,9 +6,10 @@ using static Microsoft.Playwright.Assertions;
 namespace Appliance.BrowserTests.Journeys;
 
 /// <summary>
-/// The meeting room without media, in Debian's Chromium under the appliance's Content-Security-Policy: a guest waits in
-/// the lobby and tells the host they are late, the host lets them in, they chat, raise a hand, the host asks the muted
-/// guest to unmute, locks and ends the meeting. The pages on the way meet WCAG 2.1 AA.
+/// The meeting room's lobby, controls and chat, in Debian's Chromium under the appliance's Content-Security-Policy: a
+/// guest waits in the lobby and tells the host they are late, the host lets them in, they chat, raise a hand, the host
+/// asks the muted guest to unmute, locks and ends the meeting. The pages on the way meet WCAG 2.1 AA. (Audio and video:
+/// MediaJourneyTests.)
 /// </summary>
 [TestFixture]
 public sealed class MeetingRoomTests
