@@ -74,6 +74,9 @@ public static class ApplianceApp
         builder.Services.AddSingleton<BootstrapAnnouncer>();
         builder.Services.AddSingleton<InvitationLinks>();
         builder.Services.AddSingleton<Appliance.AdminUi.IApplianceStatus, ApplianceStatus>();
+        // The media plane before the signalling hub: hosted services start in this order and stop in reverse, so the
+        // sockets close before the media connections do.
+        Media.MediaPlane.Add(builder.Services, builder.Configuration, time);
         SignallingEndpoint.Add(builder.Services, builder.Configuration, time);
 
         ConfigureKestrel(builder, options, certificate);
@@ -134,6 +137,7 @@ public static class ApplianceApp
         var app = builder.Build();
         // Created now so that its gauges (certificate expiry, storage size) are exported from the first scrape.
         app.Services.GetRequiredService<ApplianceMetrics>();
+        Media.MediaPlane.Bind(app.Services);
         Compose(app);
         return app;
     }

@@ -6,9 +6,10 @@ using static Microsoft.Playwright.Assertions;
 namespace Appliance.BrowserTests.Journeys;
 
 /// <summary>
-/// The meeting room without media, in Debian's Chromium under the appliance's Content-Security-Policy: a guest waits in
-/// the lobby and tells the host they are late, the host lets them in, they chat and raise a hand, the host locks and ends
-/// the meeting. The pages on the way meet WCAG 2.1 AA.
+/// The meeting room's lobby, controls and chat, in Debian's Chromium under the appliance's Content-Security-Policy: a
+/// guest waits in the lobby and tells the host they are late, the host lets them in, they chat, raise a hand, the host
+/// asks the muted guest to unmute, locks and ends the meeting. The pages on the way meet WCAG 2.1 AA. (Audio and video:
+/// MediaJourneyTests.)
 /// </summary>
 [TestFixture]
 public sealed class MeetingRoomTests
@@ -64,6 +65,14 @@ public sealed class MeetingRoomTests
         await guest.GetByRole(AriaRole.Button, new() { Name = "Raise hand" }).ClickAsync();
         await Expect(host.Locator("#roster")).ToContainTextAsync("hand raised");
         await Expect(guest.GetByRole(AriaRole.Button, new() { Name = "Lower hand" })).ToHaveAttributeAsync("aria-pressed", "true");
+
+        await guest.GetByRole(AriaRole.Button, new() { Name = "Mute microphone" }).ClickAsync();
+        await host.GetByRole(AriaRole.Button, new() { Name = $"Ask to unmute: {GuestName}" }).ClickAsync();
+        await Expect(guest.GetByRole(AriaRole.Alert)).ToContainTextAsync($"{StaffSteps.Administrator.FullName} asks you to turn on your microphone.");
+        await guest.GetByRole(AriaRole.Alert).GetByRole(AriaRole.Button, new() { Name = "Turn on microphone" }).ClickAsync();
+        await Expect(guest.GetByRole(AriaRole.Button, new() { Name = "Mute microphone" })).ToHaveAttributeAsync("aria-pressed", "false");
+        await Expect(host.GetByRole(AriaRole.Button, new() { Name = $"Ask to unmute: {GuestName}" })).ToHaveCountAsync(0);
+        await Expect(guest.GetByRole(AriaRole.Alert)).ToBeHiddenAsync();
 
         await host.GetByRole(AriaRole.Button, new() { Name = "Lock the meeting" }).ClickAsync();
         await Expect(guest.Locator("#room-status")).ToHaveTextAsync("The meeting is locked: nobody new can enter the lobby.");

@@ -65,6 +65,9 @@ public sealed class TestAppliance : IAsyncDisposable
             ["Appliance:SignInRequestsPerMinute"] = "10000",
             ["Appliance:GuestRequestsPerMinute"] = "10000",
             ["Appliance:ApiRequestsPerMinute"] = "10000",
+            // Media on a free UDP port of the loopback, where the browsers of the tests are.
+            ["Appliance:Media:Port"] = "0",
+            ["Appliance:Media:BindAddress"] = "127.0.0.1",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {

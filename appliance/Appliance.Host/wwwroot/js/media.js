@@ -151,10 +151,10 @@ export class MediaConnection {
     await pc.setRemoteDescription({ type: 'offer', sdp: offer.sdp });
     for (const transceiver of pc.getTransceivers()) {
       const kind = OWN[transceiver.mid];
-      if (!kind || transceiver.stopped) continue;
+      if (!kind || transceiver.stopped || transceiver.currentDirection === 'stopped') continue;
       const track = this.#local[kind];
       await transceiver.sender.replaceTrack(track);
-      if (track) transceiver.sender.setStreams(this.#stream);
+      if (track && transceiver.sender.setStreams) transceiver.sender.setStreams(this.#stream);
       transceiver.direction = track ? 'sendonly' : 'inactive';
     }
     const answer = await pc.createAnswer();

@@ -1,0 +1,44 @@
+using System.Net;
+using Appliance.Host.Media;
+
+namespace Appliance.Host.Tests.Media;
+
+/// <summary>Where browsers are told to send their media when the operator says nothing, and what a typo does.</summary>
+public sealed class MediaOptionsTests
+{
+    [Test]
+    public void Wildcard_bind_without_advertised_addresses_advertises_the_loopback()
+    {
+        Assert.That(new MediaOptions().ParseAdvertisedAddresses(), Is.EqualTo(new[] { IPAddress.Loopback }));
+    }
+
+    [Test]
+    public void Specific_bind_without_advertised_addresses_advertises_the_bound_address()
+    {
+        var options = new MediaOptions { BindAddress = "192.0.2.10" };
+
+        Assert.That(options.ParseAdvertisedAddresses(), Is.EqualTo(new[] { IPAddress.Parse("192.0.2.10") }));
+    }
+
+    [Test]
+    public void Advertised_addresses_are_taken_in_order()
+    {
+        var options = new MediaOptions();
+        options.AdvertisedAddresses.Add("198.51.100.7");
+        options.AdvertisedAddresses.Add("10.0.0.5");
+
+        Assert.That(options.ParseAdvertisedAddresses(), Is.EqualTo(new[] { IPAddress.Parse("198.51.100.7"), IPAddress.Parse("10.0.0.5") }));
+    }
+
+    [Test]
+    public void Address_that_is_no_IP_address_stops_the_start_with_its_setting_named()
+    {
+        var options = new MediaOptions();
+        options.AdvertisedAddresses.Add("meet.example.org");
+
+        var refused = Assert.Throws<InvalidOperationException>(() => options.ParseAdvertisedAddresses());
+
+        Assert.That(refused!.Message, Does.Contain("Appliance:Media:AdvertisedAddresses").And.Contain("meet.example.org"));
+        Assert.Throws<InvalidOperationException>(() => new MediaOptions { BindAddress = "everywhere" }.ParseBindAddress());
+    }
+}
