@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
@@ -17,14 +16,13 @@ public sealed class SframeKey : IDisposable
     private static readonly byte[] KeyLabelPrefix = Encoding.ASCII.GetBytes("SFrame 1.0 Secret key ");
     private static readonly byte[] SaltLabelPrefix = Encoding.ASCII.GetBytes("SFrame 1.0 Secret salt ");
 
-    private const int StackAadLimit = 256;
-
     private readonly SframeSuiteParameters _parameters;
     private readonly byte[] _key;
     private readonly byte[] _salt;
     private readonly AesGcm? _gcm;
     private readonly AesCounterMode? _ctr;
     private readonly IncrementalHash? _hmac;
+    private byte[] _aad = new byte[64];
     private ulong _nextCounter;
     private bool _disposed;
 
@@ -144,75 +142,49 @@ public sealed class SframeKey : IDisposable
     /// </summary>
     internal void Seal(ulong counter, ReadOnlySpan<byte> header, ReadOnlySpan<byte> metadata, ReadOnlySpan<byte> plaintext, Span<byte> ciphertext, Span<byte> tag)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        byte[]? rented = null;
-        try
+        Span<byte> nonce = stackalloc byte[SframeSuiteParameters.NonceLength];
+        var aad = Prepare(counter, header, metadata, nonce);
+        if (_gcm is not null)
         {
-            var aad = Aad(header, metadata, stackalloc byte[StackAadLimit], ref rented);
-            Span<byte> nonce = stackalloc byte[SframeSuiteParameters.NonceLength];
-            Nonce(counter, nonce);
-            if (_gcm is not null)
-            {
-                _gcm.Encrypt(nonce, plaintext, ciphertext, tag, aad);
-                return;
-            }
+            _gcm.Encrypt(nonce, plaintext, ciphertext, tag, aad);
+            return;
+        }
 
-            plaintext.CopyTo(ciphertext);
-            ApplyCounterMode(nonce, ciphertext[..plaintext.Length]);
-            ComputeTag(nonce, aad, ciphertext[..plaintext.Length], tag);
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
-        }
+        plaintext.CopyTo(ciphertext);
+        ApplyCounterMode(nonce, ciphertext[..plaintext.Length]);
+        ComputeTag(nonce, aad, ciphertext[..plaintext.Length], tag);
     }
 
     /// <summary>Verifies the tag and decrypts; false, with nothing usable written, when the tag does not verify.</summary>
     internal bool TryOpen(ulong counter, ReadOnlySpan<byte> header, ReadOnlySpan<byte> metadata, ReadOnlySpan<byte> ciphertext, ReadOnlySpan<byte> tag, Span<byte> plaintext)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        byte[]? rented = null;
-        try
+        Span<byte> nonce = stackalloc byte[SframeSuiteParameters.NonceLength];
+        var aad = Prepare(counter, header, metadata, nonce);
+        if (_gcm is not null)
         {
-            var aad = Aad(header, metadata, stackalloc byte[StackAadLimit], ref rented);
-            Span<byte> nonce = stackalloc byte[SframeSuiteParameters.NonceLength];
-            Nonce(counter, nonce);
-            if (_gcm is not null)
+            try
             {
-                try
-                {
-                    _gcm.Decrypt(nonce, ciphertext, tag, plaintext, aad);
-                    return true;
-                }
-                catch (AuthenticationTagMismatchException)
-                {
-                    // AesGcm reports a bad tag only by throwing; the caller gets a value.
-                    return false;
-                }
+                _gcm.Decrypt(nonce, ciphertext, tag, plaintext, aad);
+                return true;
             }
-
-            Span<byte> expected = stackalloc byte[SframeSuiteParameters.CtrEncryptionKeyLength];
-            expected = expected[..tag.Length];
-            ComputeTag(nonce, aad, ciphertext, expected);
-            if (!CryptographicOperations.FixedTimeEquals(expected, tag))
+            catch (AuthenticationTagMismatchException)
             {
+                // AesGcm reports a bad tag only by throwing; the caller gets a value.
                 return false;
             }
+        }
 
-            ciphertext.CopyTo(plaintext);
-            ApplyCounterMode(nonce, plaintext[..ciphertext.Length]);
-            return true;
-        }
-        finally
+        Span<byte> expected = stackalloc byte[SframeSuiteParameters.CtrEncryptionKeyLength];
+        expected = expected[..tag.Length];
+        ComputeTag(nonce, aad, ciphertext, expected);
+        if (!CryptographicOperations.FixedTimeEquals(expected, tag))
         {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
+            return false;
         }
+
+        ciphertext.CopyTo(plaintext);
+        ApplyCounterMode(nonce, plaintext[..ciphertext.Length]);
+        return true;
     }
 
     /// <summary>Largest plaintext the suite can take in one frame.</summary>
@@ -234,14 +206,21 @@ public sealed class SframeKey : IDisposable
         CryptographicOperations.ZeroMemory(_salt);
     }
 
-    // AAD = header || metadata (§4.4.3), on the stack when small (always, for media) so that frames allocate nothing.
-    private static ReadOnlySpan<byte> Aad(ReadOnlySpan<byte> header, ReadOnlySpan<byte> metadata, Span<byte> stack, ref byte[]? rented)
+    // Writes the nonce and returns AAD = header || metadata (§4.4.3), assembled in a buffer kept per key so that
+    // frames allocate nothing; it grows only when a metadata longer than any before arrives.
+    private ReadOnlySpan<byte> Prepare(ulong counter, ReadOnlySpan<byte> header, ReadOnlySpan<byte> metadata, Span<byte> nonce)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        Nonce(counter, nonce);
         var length = header.Length + metadata.Length;
-        var aad = length <= stack.Length ? stack[..length] : (rented = ArrayPool<byte>.Shared.Rent(length)).AsSpan(0, length);
-        header.CopyTo(aad);
-        metadata.CopyTo(aad[header.Length..]);
-        return aad;
+        if (_aad.Length < length)
+        {
+            _aad = new byte[Math.Max(length, _aad.Length * 2)];
+        }
+
+        header.CopyTo(_aad);
+        metadata.CopyTo(_aad.AsSpan(header.Length));
+        return _aad.AsSpan(0, length);
     }
 
     // §4.4.3: the counter, left-padded to the nonce length, XORed into the salt.
