@@ -34,6 +34,7 @@ public class WebRtcFramesTests
         Assert.That(written, Is.EqualTo(prefixLength + headerLength + (frame.Length - prefixLength) + 16));
         Assert.That(wire.AsSpan(prefixLength + headerLength, 16).SequenceEqual(frame.AsSpan(prefixLength, 16)), Is.False, "the rest is encrypted");
 
+        Assert.That(WebRtcFrames.IsVp8KeyFrame(wire), Is.EqualTo(isKeyFrame), "the receiver can read the frame type from the clear prefix");
         var decrypted = new byte[wire.Length];
         Assert.That(WebRtcFrames.UnprotectVideoFrame(receiver, wire, isKeyFrame, decrypted, out var plainLength), Is.EqualTo(SframeResult.Ok));
         Assert.That(decrypted[..plainLength], Is.EqualTo(frame));
