@@ -3,6 +3,8 @@
 // info and aad strings are fixed by crypto/Appliance.Crypto/E2ee/README.md.
 'use strict';
 
+import { concat, xorCounter } from './bytes.js';
+
 const KEM_ID = 0x0020;
 const KDF_ID = 0x0001;
 const AEAD_ID = 0x0001;
@@ -37,18 +39,6 @@ function hex(text) {
 
 function uint16(value) {
   return new Uint8Array([(value >> 8) & 0xff, value & 0xff]);
-}
-
-function concat(...parts) {
-  let length = 0;
-  for (const part of parts) length += part.length;
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
 }
 
 function isBytes(value, length) {
@@ -171,13 +161,7 @@ class Context {
 
   #nonce() {
     if (this.#sequence > MAX_SEQUENCE) throw new RangeError('hpke: the message limit of this context is reached');
-    const nonce = new Uint8Array(this.baseNonce);
-    let rest = this.#sequence;
-    for (let i = NONCE_LENGTH - 1; i >= 0 && rest !== 0n; i--) {
-      nonce[i] ^= Number(rest & 0xffn);
-      rest >>= 8n;
-    }
-    return nonce;
+    return xorCounter(this.baseNonce, this.#sequence);
   }
 
   #inOrder(operation) {

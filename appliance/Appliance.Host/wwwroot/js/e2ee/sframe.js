@@ -3,6 +3,8 @@
 // byte for byte what the C# participants produce.
 'use strict';
 
+import { concat, xorCounter } from './bytes.js';
+
 /** AES_128_GCM_SHA256_128, the suite every participant uses (RFC 9605 §4.5). */
 export const SUITE_AES_128_GCM_SHA256_128 = 4;
 
@@ -63,18 +65,6 @@ function suiteOf(suite) {
   const parameters = SUITES.get(suite);
   if (!parameters) throw new RangeError(`sframe: cipher suite ${suite} is not supported`);
   return parameters;
-}
-
-function concat(...parts) {
-  let length = 0;
-  for (const part of parts) length += part.length;
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
 }
 
 function bytesNeeded(value) {
@@ -176,17 +166,6 @@ export async function deriveKey(baseKey, kid, suite = SUITE_AES_128_GCM_SHA256_1
   return deriveFromBaseKey(await importBaseKey(baseKey), k, suite);
 }
 
-// RFC 9605 §4.4.3: the counter, big-endian in the nonce's width, XOR the salt.
-function nonceFor(salt, ctr) {
-  const nonce = new Uint8Array(salt);
-  let rest = ctr;
-  for (let i = NONCE_LENGTH - 1; i >= 0 && rest !== 0n; i--) {
-    nonce[i] ^= Number(rest & 0xffn);
-    rest >>= 8n;
-  }
-  return nonce;
-}
-
 /**
  * Encrypts one frame: header || ciphertext || tag, with the header and metadata authenticated (RFC 9605 §4.4.3).
  * The caller must never use a counter twice with the same key.
@@ -200,7 +179,7 @@ export async function protect(sframeKey, ctr, plaintext, metadata = EMPTY) {
   const c = toUint64(ctr, 'ctr');
   const header = encodeHeader(sframeKey.kid, c);
   const sealed = await crypto.subtle.encrypt(
-    { name: 'AES-GCM', iv: nonceFor(sframeKey.salt, c), additionalData: concat(header, metadata), tagLength: TAG_LENGTH * 8 },
+    { name: 'AES-GCM', iv: xorCounter(sframeKey.salt, c), additionalData: concat(header, metadata), tagLength: TAG_LENGTH * 8 },
     sframeKey.key,
     plaintext);
   return concat(header, new Uint8Array(sealed));
@@ -229,7 +208,7 @@ export async function unprotect(lookup, frame, metadata = EMPTY) {
     const plaintext = await crypto.subtle.decrypt(
       {
         name: 'AES-GCM',
-        iv: nonceFor(sframeKey.salt, header.ctr),
+        iv: xorCounter(sframeKey.salt, header.ctr),
         additionalData: concat(frame.subarray(0, header.length), metadata),
         tagLength: TAG_LENGTH * 8,
       },
