@@ -39,6 +39,20 @@ public sealed class SecurityCodeTests
     }
 
     [Test]
+    public async Task Leading_zeros_are_kept()
+    {
+        // The first epochs whose codes (with no keys) begin with "00" and with "0000": about 1 in 100 and 1 in 10 000.
+        var epochs = new[] { "00", "0000" }.Select(prefix =>
+            Enumerable.Range(0, 1_000_000).Select(e => (uint)e).First(e => Expected(e, []).StartsWith(prefix, StringComparison.Ordinal))).ToList();
+
+        var codes = await E2eePage.RunAsync<string[]>(
+            "const c = await import('/js/e2ee/code.js'); return Promise.all(arg.map((epoch) => c.securityCode(epoch, [])));",
+            epochs.Select(e => (double)e).ToArray());
+
+        Assert.That(codes, Is.EqualTo(epochs.Select(e => Expected(e, []))));
+    }
+
+    [Test]
     public async Task Keys_that_differ_only_in_their_last_byte_sort_bytewise()
     {
         // 0x7f… and 0x80…: a signed comparison would put them the other way round.
