@@ -12,14 +12,15 @@ namespace Appliance.BrowserTests.E2ee;
 [TestFixture]
 public sealed class SecurityCodeTests
 {
-    [Test]
-    public async Task Every_known_answer_gives_its_code()
+    [TestCase(Engine.Chromium)]
+    [TestCase(Engine.Node)]
+    public async Task Every_known_answer_gives_its_code(Engine engine)
     {
         var json = TestVectors.ReadText("e2ee", "security-code.json");
         using var file = JsonDocument.Parse(json);
         var cases = file.RootElement.GetProperty("cases").EnumerateArray().ToList();
 
-        var codes = await E2eePage.RunAsync<string[]>("""
+        var codes = await E2eePage.RunAsync<string[]>(engine, """
             const c = await import('/js/e2ee/code.js');
             return Promise.all(JSON.parse(arg).cases.map((v) => c.securityCode(v.epoch, v.publicKeys.map(hex))));
             """, json);
