@@ -304,6 +304,7 @@ class Generation {
 
   static async create(baseKey, senderIndex, gen) {
     if (!(baseKey instanceof Uint8Array) || baseKey.length !== 32) throw new TypeError('sframe: a base key is 32 bytes');
+    // Refuses a senderIndex or gen that cannot make a KID before any key is derived.
     composeKid(senderIndex, 0, gen);
     return new Generation(await importBaseKey(baseKey), senderIndex, gen);
   }
@@ -387,7 +388,8 @@ export class SframeKeyRing {
   #senders = new Map();
 
   /**
-   * Adds (or replaces) a sender's base key for a generation.
+   * Adds a sender's base key for a generation. It replaces a key of the same generation, or of an older one 256
+   * generations back (the same KIDs); a key that arrives after a newer one with the same KIDs is ignored.
    * @param {number} senderIndex
    * @param {number} gen
    * @param {Uint8Array} baseKey 32 bytes
@@ -399,6 +401,8 @@ export class SframeKeyRing {
       generations = new Map();
       this.#senders.set(senderIndex, generations);
     }
+    const present = generations.get(gen % 256);
+    if (present && present.gen > gen) return;
     generations.set(gen % 256, generation);
   }
 
