@@ -14,7 +14,7 @@ export const SUITE_AES_256_GCM_SHA512_128 = 5;
 /** The stream part of a KID (the contract's "Keys"): each stream has its own key, salt and counter. */
 export const STREAM = Object.freeze({ microphone: 0, camera: 1, screen: 2, chat: 3 });
 
-// Only the AES-GCM suites: WebCrypto has no AES-CTR+HMAC with truncated tags worth the code, and nobody here uses them.
+// Only the AES-GCM suites: the contract uses 0x0004, and no participant here sends the AES-CTR+HMAC suites (1 to 3).
 const SUITES = new Map([
   [SUITE_AES_128_GCM_SHA256_128, { hash: 'SHA-256', keyLength: 16 }],
   [SUITE_AES_256_GCM_SHA512_128, { hash: 'SHA-512', keyLength: 32 }],
