@@ -176,7 +176,7 @@ public sealed class ApplianceDatabase : IDisposable
         AutoRebuild = false,
     };
 
-    private static void EnsureDataDirectory(string dataDirectory)
+    internal static void EnsureDataDirectory(string dataDirectory)
     {
         if (Directory.Exists(dataDirectory))
         {
