@@ -200,6 +200,41 @@ public sealed record PolicyControls
         };
     }
 
+    /// <summary>These controls with the listed ones taken from <paramref name="other"/> (labels and levels are not controls and are ignored).</summary>
+    public PolicyControls Taking(PolicyControls other, IEnumerable<PolicyControl> controls)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        ArgumentNullException.ThrowIfNull(controls);
+        var result = this;
+        foreach (var control in controls)
+        {
+#pragma warning disable CS8524 // Every named control is copied: a new one must break the build here.
+            result = control switch
+            {
+                PolicyControl.Level or PolicyControl.Labels => result,
+                PolicyControl.ApplianceMayCarry => result with { ApplianceMayCarry = other.ApplianceMayCarry },
+                PolicyControl.EndToEndEncryptionRequired => result with { EndToEndEncryptionRequired = other.EndToEndEncryptionRequired },
+                PolicyControl.Guests => result with { Guests = other.Guests },
+                PolicyControl.GuestProof => result with { GuestProof = other.GuestProof },
+                PolicyControl.StaffAuthentication => result with { StaffAuthentication = other.StaffAuthentication },
+                PolicyControl.LobbyRequired => result with { LobbyRequired = other.LobbyRequired },
+                PolicyControl.RecordingAllowed => result with { RecordingAllowed = other.RecordingAllowed },
+                PolicyControl.ChatAllowed => result with { ChatAllowed = other.ChatAllowed },
+                PolicyControl.ChatRetention => result with { ChatRetention = other.ChatRetention },
+                PolicyControl.ScreenShareAllowed => result with { ScreenShareAllowed = other.ScreenShareAllowed },
+                PolicyControl.SipDialInAllowed => result with { SipDialInAllowed = other.SipDialInAllowed },
+                PolicyControl.SipDialOutAllowed => result with { SipDialOutAllowed = other.SipDialOutAllowed },
+                PolicyControl.MaxParticipants => result with { MaxParticipants = other.MaxParticipants },
+                PolicyControl.MaxDuration => result with { MaxDuration = other.MaxDuration },
+                PolicyControl.AllowedNetworks => result with { AllowedNetworks = other.AllowedNetworks },
+                PolicyControl.DataRetentionDays => result with { DataRetentionDays = other.DataRetentionDays },
+            };
+#pragma warning restore CS8524
+        }
+
+        return result;
+    }
+
     /// <summary>Problems that make the controls unusable, in English for the officer's form; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {
