@@ -145,6 +145,13 @@ public static class ApplianceApp
     /// <summary>Builds and runs until shut down; returns the process exit code.</summary>
     public static async Task<int> RunAsync(string[] args)
     {
+        ArgumentNullException.ThrowIfNull(args);
+        // Command-line verbs run before the web host is built: they must work while another instance holds the ports.
+        if (args.Length > 0 && args[0] == AuditVerifyCommand.Verb)
+        {
+            return await AuditVerifyCommand.RunAsync(args[1..], Console.Out, Console.Error);
+        }
+
         WebApplication app;
         try
         {

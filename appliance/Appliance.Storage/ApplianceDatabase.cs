@@ -1,9 +1,11 @@
 using Appliance.Core.Identity;
 using Appliance.Core.Invitations;
 using Appliance.Core.Meetings;
+using Appliance.Core.Policy;
 using Appliance.Storage.Identity;
 using Appliance.Storage.Invitations;
 using Appliance.Storage.Meetings;
+using Appliance.Storage.Policy;
 using Appliance.Storage.Schema;
 using LiteDB;
 
@@ -34,6 +36,7 @@ public sealed class ApplianceDatabase : IDisposable
         Identity = new LiteIdentityStore(database, writeLock);
         Meetings = new LiteMeetingStore(database, writeLock);
         Invitations = new LiteInvitationStore(database, writeLock);
+        Policies = new LitePolicyStore(database, writeLock);
     }
 
     /// <summary>Staff accounts, API tokens and the bootstrap grant.</summary>
@@ -44,6 +47,9 @@ public sealed class ApplianceDatabase : IDisposable
 
     /// <summary>Guest invitations.</summary>
     public IInvitationStore Invitations { get; }
+
+    /// <summary>Classification policy versions and pending four-eyes changes.</summary>
+    public IPolicyStore Policies { get; }
 
     /// <summary>The full path of the database file.</summary>
     public string DatabasePath { get; }
@@ -176,7 +182,7 @@ public sealed class ApplianceDatabase : IDisposable
         AutoRebuild = false,
     };
 
-    private static void EnsureDataDirectory(string dataDirectory)
+    internal static void EnsureDataDirectory(string dataDirectory)
     {
         if (Directory.Exists(dataDirectory))
         {

@@ -61,16 +61,28 @@ internal static class KeyFile
     /// </summary>
     public static string ReadPassword(string path)
     {
-        if (!OperatingSystem.IsWindows())
+        var key = ReadKey(path, "database key file", "Put back the key file that belongs to this database (from your backup).");
+        try
         {
-            var mode = File.GetUnixFileMode(path);
-            if ((mode & ~OwnerOnly) != 0)
-            {
-                throw new StorageException(
-                    $"The database key file {path} has permissions {Convert.ToString((int)mode, 8)}, which let others read or run it; " +
-                    $"run `chmod 600 {path}` and start the appliance again.");
-            }
+            // LiteDB derives its AES key from a password string; the hex form of the key serves as that password.
+            return Convert.ToHexString(key);
         }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(key);
+        }
+    }
+
+    /// <summary>
+    /// Reads a key file of <see cref="KeyLength"/> random bytes (as <see cref="Create"/> writes it), refusing it when
+    /// others may read it or when it does not hold a key; the caller zeroes the returned bytes when done.
+    /// </summary>
+    /// <param name="path">The key file.</param>
+    /// <param name="description">What the file is, for messages ("audit signing key file").</param>
+    /// <param name="remedy">What the operator should do when the file holds no key.</param>
+    public static byte[] ReadKey(string path, string description, string remedy = "Put back the key file from your backup.")
+    {
+        RefuseOpenPermissions(path, description);
 
         string text;
         try
@@ -79,25 +91,30 @@ internal static class KeyFile
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new StorageException($"Cannot read the database key file {path}: {e.Message}", e);
+            throw new StorageException($"Cannot read the {description} {path}: {e.Message}", e);
         }
 
         var key = new byte[KeyLength];
-        try
-        {
-            if (!Convert.TryFromBase64String(text.Trim(), key, out var written) || written != KeyLength)
-            {
-                throw new StorageException(
-                    $"The database key file {path} does not hold a key: it must contain exactly {KeyLength} bytes in base64. " +
-                    "Put back the key file that belongs to this database (from your backup).");
-            }
-
-            // LiteDB derives its AES key from a password string; the hex form of the key serves as that password.
-            return Convert.ToHexString(key);
-        }
-        finally
+        if (!Convert.TryFromBase64String(text.Trim(), key, out var written) || written != KeyLength)
         {
             CryptographicOperations.ZeroMemory(key);
+            throw new StorageException($"The {description} {path} does not hold a key: it must contain exactly {KeyLength} bytes in base64. {remedy}");
+        }
+
+        return key;
+    }
+
+    private static void RefuseOpenPermissions(string path, string description)
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            var mode = File.GetUnixFileMode(path);
+            if ((mode & ~OwnerOnly) != 0)
+            {
+                throw new StorageException(
+                    $"The {description} {path} has permissions {Convert.ToString((int)mode, 8)}, which let others read or run it; " +
+                    $"run `chmod 600 {path}` and start the appliance again.");
+            }
         }
     }
 

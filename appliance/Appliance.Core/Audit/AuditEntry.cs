@@ -1,0 +1,116 @@
+namespace Appliance.Core.Audit;
+
+/// <summary>What happened. Names are written to the log as they stand, so values are only ever added, never renamed.</summary>
+public enum AuditAction
+{
+    /// <summary>A staff member signed in (or failed to: see the outcome).</summary>
+    SignIn,
+
+    /// <summary>A staff member signed out.</summary>
+    SignOut,
+
+    /// <summary>The policy chosen at installation was put in force.</summary>
+    PolicyInstalled,
+
+    /// <summary>A security officer proposed a policy change.</summary>
+    PolicyChangeProposed,
+
+    /// <summary>A policy change was put in force (a tightening at once, a loosening after approval).</summary>
+    PolicyChangeApplied,
+
+    /// <summary>A second security officer approved a pending loosening (or was refused: see the outcome).</summary>
+    PolicyChangeApproved,
+
+    /// <summary>A pending loosening was rejected.</summary>
+    PolicyChangeRejected,
+
+    /// <summary>A meeting was booked.</summary>
+    MeetingBooked,
+
+    /// <summary>A meeting was cancelled.</summary>
+    MeetingCancelled,
+
+    /// <summary>A guest invitation was created.</summary>
+    InvitationCreated,
+
+    /// <summary>Someone was admitted to a meeting.</summary>
+    Admitted,
+
+    /// <summary>The policy refused an action; the details name the rule.</summary>
+    Denied,
+
+    /// <summary>Data was exported (the audit log itself, meeting data).</summary>
+    Exported,
+
+    /// <summary>The audit log was verified.</summary>
+    AuditVerified,
+}
+
+/// <summary>How it ended.</summary>
+public enum AuditOutcome
+{
+    /// <summary>It happened.</summary>
+    Success,
+
+    /// <summary>A rule refused it.</summary>
+    Denied,
+
+    /// <summary>It was attempted and failed (wrong password, broken file, …).</summary>
+    Failed,
+}
+
+/// <summary>
+/// What a caller records: who did what to what, and how it ended. Details are short identifiers and counts — never
+/// message content, passwords, tokens or PINs; keys that suggest such content are refused.
+/// </summary>
+/// <param name="Actor">Who: a staff user id, "guest:&lt;invitation id&gt;", "sip:&lt;caller&gt;" or "system".</param>
+/// <param name="Action">What.</param>
+/// <param name="Target">To what: a meeting id, a policy version, a user id; empty when nothing in particular.</param>
+/// <param name="Outcome">How it ended.</param>
+/// <param name="Details">Extra facts (rule id, client address, level); at most 16, short.</param>
+public sealed record AuditEvent(string Actor, AuditAction Action, string Target, AuditOutcome Outcome, IReadOnlyDictionary<string, string>? Details = null);
+
+/// <summary>One entry of the log: the event, its place in the chain, and the hashes that chain it.</summary>
+/// <param name="Sequence">1 for the first entry, then one more per entry; a gap means an entry is missing.</param>
+/// <param name="Time">When it was recorded (UTC).</param>
+/// <param name="Actor">Who.</param>
+/// <param name="Action">What.</param>
+/// <param name="Target">To what.</param>
+/// <param name="Outcome">How it ended.</param>
+/// <param name="Details">Extra facts, sorted by key.</param>
+/// <param name="PreviousHash">The hash of the entry before (64 zero hex digits for the first).</param>
+/// <param name="Hash">SHA-256 over the previous hash and the canonical encoding of this entry, lowercase hex.</param>
+public sealed record AuditEntry(
+    long Sequence,
+    DateTimeOffset Time,
+    string Actor,
+    AuditAction Action,
+    string Target,
+    AuditOutcome Outcome,
+    IReadOnlyDictionary<string, string> Details,
+    string PreviousHash,
+    string Hash);
+
+/// <summary>A signed statement "the log held entry <paramref name="Sequence"/> with hash <paramref name="Hash"/>".</summary>
+/// <param name="Sequence">The last entry covered.</param>
+/// <param name="Hash">That entry's hash.</param>
+/// <param name="Time">When the checkpoint was signed.</param>
+/// <param name="KeyId">Which key signed (see Appliance.Crypto.AuditSigner.KeyId).</param>
+/// <param name="Signature">The Ed25519 signature, base64.</param>
+public sealed record AuditCheckpoint(long Sequence, string Hash, DateTimeOffset Time, string KeyId, string Signature);
+
+/// <summary>The audit log: append-only, hash-chained, with checkpoints signed by the appliance's key.</summary>
+public interface IAuditLog
+{
+    /// <summary>Appends an entry and returns it once it is on disk.</summary>
+    Task<AuditEntry> AppendAsync(AuditEvent auditEvent, CancellationToken cancellationToken = default);
+
+    /// <summary>Signs a checkpoint over the latest entry now (also done every N entries); null while the log is empty.</summary>
+    Task<AuditCheckpoint?> CheckpointAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Up to <paramref name="count"/> entries from <paramref name="fromSequence"/> on, in order.</summary>
+    Task<IReadOnlyList<AuditEntry>> ReadAsync(long fromSequence, int count, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads the whole stored log and checks every link and checkpoint (the admin action and CLI verb).</summary>
+    Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,366 @@
+using System.Text;
+using Appliance.Core.Audit;
+using Appliance.Crypto;
+
+namespace Appliance.Storage.Audit;
+
+/// <summary>Where the audit log lives and how often it is signed.</summary>
+public sealed class AuditLogOptions
+{
+    /// <summary>The data folder (the same as the database's).</summary>
+    public required string DataDirectory { get; init; }
+
+    /// <summary>The log file: JSON lines, one entry or checkpoint per line.</summary>
+    public string FileName { get; init; } = "audit.log";
+
+    /// <summary>The latest checkpoint, kept beside the log so that cutting entries off the log's end is noticed.</summary>
+    public string CheckpointFileName { get; init; } = "audit.checkpoint";
+
+    /// <summary>The Ed25519 seed (32 bytes, base64, mode 0600); defaults to &lt;DataDirectory&gt;/audit-signing.key.</summary>
+    public string? SigningKeyPath { get; init; }
+
+    /// <summary>A checkpoint is signed after this many entries.</summary>
+    public int CheckpointEvery { get; init; } = 100;
+
+    internal string LogPath => Path.Combine(Path.GetFullPath(DataDirectory), FileName);
+
+    internal string CheckpointPath => Path.Combine(Path.GetFullPath(DataDirectory), CheckpointFileName);
+
+    internal string KeyPath => Path.GetFullPath(SigningKeyPath ?? Path.Combine(DataDirectory, "audit-signing.key"));
+}
+
+/// <summary>
+/// The audit log as an append-only file of JSON lines in the data folder. The file is opened for appending only, each
+/// entry is flushed to disk before <see cref="AppendAsync"/> returns, appends are serialised so the chain never forks,
+/// and a checkpoint signed with the appliance's Ed25519 key follows every N entries.
+/// </summary>
+public sealed class FileAuditLog : IAuditLog, IAsyncDisposable, IDisposable
+{
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    private readonly AuditLogOptions _options;
+    private readonly TimeProvider _time;
+    private readonly AuditSigner _signer;
+    private readonly FileStream _file;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private long _lastSequence;
+    private string _lastHash;
+    private long _lastCheckpoint;
+    private bool _disposed;
+
+    private FileAuditLog(AuditLogOptions options, TimeProvider time, AuditSigner signer, FileStream file, long lastSequence, string lastHash, long lastCheckpoint)
+    {
+        _options = options;
+        _time = time;
+        _signer = signer;
+        _file = file;
+        _lastSequence = lastSequence;
+        _lastHash = lastHash;
+        _lastCheckpoint = lastCheckpoint;
+    }
+
+    /// <summary>The log file's full path.</summary>
+    public string LogPath => _options.LogPath;
+
+    /// <summary>
+    /// Opens the log, creating the data folder, the signing key and the file on first use. Refuses (with
+    /// <see cref="StorageException"/>) a log whose last line cannot be read, rather than chain new entries onto it.
+    /// </summary>
+    public static FileAuditLog Open(AuditLogOptions options, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.CheckpointEvery, 1, nameof(options));
+        ApplianceDatabase.EnsureDataDirectory(Path.GetFullPath(options.DataDirectory));
+        if (!File.Exists(options.KeyPath))
+        {
+            if (File.Exists(options.LogPath))
+            {
+                throw new StorageException(
+                    $"The audit log {options.LogPath} exists but its signing key {options.KeyPath} is missing; put back the key from your backup. No new key was created.");
+            }
+
+            KeyFile.Create(options.KeyPath);
+        }
+
+        var signer = LoadSigner(options.KeyPath);
+        var (lastSequence, lastHash, lastCheckpoint) = ReadTail(options.LogPath);
+        var fileOptions = new FileStreamOptions
+        {
+            // Append mode: every write goes to the end whatever the position, and the stream cannot seek back.
+            Mode = FileMode.Append,
+            Access = FileAccess.Write,
+            Share = FileShare.Read,
+        };
+        if (!OperatingSystem.IsWindows())
+        {
+            fileOptions.UnixCreateMode = OwnerOnly;
+        }
+
+        FileStream file;
+        try
+        {
+            file = new FileStream(options.LogPath, fileOptions);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new StorageException($"Cannot open the audit log {options.LogPath} for appending: {e.Message}", e);
+        }
+
+        return new FileAuditLog(options, time, signer, file, lastSequence, lastHash, lastCheckpoint);
+    }
+
+    /// <summary>
+    /// Verifies a stored log without opening it for writing (the CLI verb): the public key is derived from the signing
+    /// key file. Throws <see cref="StorageException"/> when the log or key cannot be read at all.
+    /// </summary>
+    public static async Task<AuditVerification> VerifyFileAsync(AuditLogOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (!File.Exists(options.LogPath))
+        {
+            throw new StorageException($"There is no audit log at {options.LogPath}.");
+        }
+
+        if (!File.Exists(options.KeyPath))
+        {
+            throw new StorageException($"The audit signing key {options.KeyPath} is missing; checkpoints cannot be checked without it.");
+        }
+
+        var publicKey = LoadSigner(options.KeyPath).PublicKey();
+        return await VerifyAsync(options, publicKey, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<AuditEntry> AppendAsync(AuditEvent auditEvent, CancellationToken cancellationToken = default)
+    {
+        AuditChain.Validate(auditEvent);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var entry = AuditChain.Seal(auditEvent, _lastSequence + 1, _time.GetUtcNow(), _lastHash);
+            await WriteLineAsync(AuditChain.FormatLine(entry)).ConfigureAwait(false);
+            _lastSequence = entry.Sequence;
+            _lastHash = entry.Hash;
+            if (_lastSequence - _lastCheckpoint >= _options.CheckpointEvery)
+            {
+                await SignCheckpointAsync().ConfigureAwait(false);
+            }
+
+            return entry;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<AuditCheckpoint?> CheckpointAsync(CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return _lastSequence == 0 ? null : await SignCheckpointAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<AuditEntry>> ReadAsync(long fromSequence, int count, CancellationToken cancellationToken = default)
+    {
+        var entries = new List<AuditEntry>();
+        foreach (var line in await ReadLinesAsync(_options.LogPath, cancellationToken).ConfigureAwait(false))
+        {
+            if (entries.Count >= count)
+            {
+                break;
+            }
+
+            if (AuditChain.ParseLine(line) is AuditEntry entry && entry.Sequence >= fromSequence)
+            {
+                entries.Add(entry);
+            }
+        }
+
+        return entries;
+    }
+
+    /// <inheritdoc />
+    public Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken = default) =>
+        VerifyAsync(_options, _signer.PublicKey(), cancellationToken);
+
+    /// <summary>Signs a final checkpoint (so a clean shutdown leaves nothing unsigned) and closes the file.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            if (_lastSequence > _lastCheckpoint)
+            {
+                await SignCheckpointAsync().ConfigureAwait(false);
+            }
+
+            _disposed = true;
+            await _file.DisposeAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Closes the file without a final checkpoint (prefer <see cref="DisposeAsync"/>).</summary>
+    public void Dispose()
+    {
+        _gate.Wait();
+        try
+        {
+            _disposed = true;
+            _file.Dispose();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private static async Task<AuditVerification> VerifyAsync(AuditLogOptions options, byte[] publicKey, CancellationToken cancellationToken)
+    {
+        var lines = await ReadLinesAsync(options.LogPath, cancellationToken).ConfigureAwait(false);
+        string? anchor = null;
+        if (File.Exists(options.CheckpointPath))
+        {
+            anchor = (await File.ReadAllTextAsync(options.CheckpointPath, cancellationToken).ConfigureAwait(false)).TrimEnd('\n');
+        }
+
+        return AuditVerifier.Verify(lines, publicKey, anchor);
+    }
+
+    private async Task<AuditCheckpoint> SignCheckpointAsync()
+    {
+        var time = _time.GetUtcNow();
+        var signature = _signer.Sign(AuditChain.CheckpointMessage(_lastSequence, _lastHash, time));
+        var checkpoint = new AuditCheckpoint(_lastSequence, _lastHash, new DateTimeOffset(time.UtcTicks, TimeSpan.Zero), _signer.KeyId, Convert.ToBase64String(signature));
+        var line = AuditChain.FormatLine(checkpoint);
+        await WriteLineAsync(line).ConfigureAwait(false);
+        WriteAnchor(line);
+        _lastCheckpoint = _lastSequence;
+        return checkpoint;
+    }
+
+    private async Task WriteLineAsync(string line)
+    {
+        var bytes = Encoding.UTF8.GetBytes(line + "\n");
+        // One write per line keeps a line whole for readers; fsync before returning so that an acknowledged event
+        // survives a power cut.
+        await _file.WriteAsync(bytes).ConfigureAwait(false);
+        await _file.FlushAsync().ConfigureAwait(false);
+        _file.Flush(flushToDisk: true);
+    }
+
+    /// <summary>Replaces the checkpoint file atomically (temporary file, fsync, rename), so it is never half written.</summary>
+    private void WriteAnchor(string line)
+    {
+        var temporary = _options.CheckpointPath + ".tmp";
+        var fileOptions = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows())
+        {
+            fileOptions.UnixCreateMode = OwnerOnly;
+        }
+
+        using (var stream = new FileStream(temporary, fileOptions))
+        {
+            stream.Write(Encoding.UTF8.GetBytes(line + "\n"));
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(temporary, _options.CheckpointPath, overwrite: true);
+    }
+
+    private static AuditSigner LoadSigner(string keyPath)
+    {
+        var seed = KeyFile.ReadKey(keyPath, "audit signing key file");
+        try
+        {
+            return AuditSigner.FromSeed(seed);
+        }
+        finally
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(seed);
+        }
+    }
+
+    private static (long Sequence, string Hash, long Checkpoint) ReadTail(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return (0, AuditChain.GenesisHash, 0);
+        }
+
+        long sequence = 0;
+        var hash = AuditChain.GenesisHash;
+        long checkpoint = 0;
+        string? lastLine = null;
+        foreach (var line in File.ReadLines(path))
+        {
+            lastLine = line;
+            switch (AuditChain.ParseLine(line))
+            {
+                case AuditEntry entry:
+                    sequence = entry.Sequence;
+                    hash = entry.Hash;
+                    break;
+                case AuditCheckpoint signed:
+                    checkpoint = signed.Sequence;
+                    break;
+                default:
+                    throw new StorageException(
+                        $"The audit log {path} has a line that is not an entry after entry {sequence}; run `verify-audit` and keep the file as evidence before moving it away.");
+            }
+        }
+
+        if (lastLine is not null && !EndsWithNewline(path))
+        {
+            throw new StorageException($"The audit log {path} ends in the middle of a line; run `verify-audit` and keep the file as evidence before moving it away.");
+        }
+
+        return (sequence, hash, checkpoint);
+    }
+
+    private static bool EndsWithNewline(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        if (stream.Length == 0)
+        {
+            return true;
+        }
+
+        stream.Seek(-1, SeekOrigin.End);
+        return stream.ReadByte() == '\n';
+    }
+
+    private static async Task<List<string>> ReadLinesAsync(string path, CancellationToken cancellationToken)
+    {
+        var lines = new List<string>();
+        // Shared read while the appliance appends: a reader sees whole lines up to some point.
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+        {
+            lines.Add(line);
+        }
+
+        return lines;
+    }
+}
