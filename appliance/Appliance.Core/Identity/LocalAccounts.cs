@@ -121,7 +121,8 @@ public sealed class LocalAccounts
         }
 
         var user = await _store.FindUserByNameAsync(userName.Trim(), cancellationToken);
-        if (user is null || user.Disabled)
+        // An account linked to the IdP has no password here: it answers exactly like an unknown name.
+        if (user is null || user.Disabled || user.IsExternal)
         {
             PasswordHasher.Verify(password, DummyHash.Value);
             return SignInResult.Failed;
