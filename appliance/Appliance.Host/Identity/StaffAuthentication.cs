@@ -15,6 +15,8 @@ public static class StaffAuthentication
     public const string StaffPolicy = "staff";
     public const string OrganiserPolicy = "organiser";
     public const string OperatorPolicy = "operator";
+    public const string SecurityOfficerPolicy = "security-officer";
+    public const string AuditorPolicy = "auditor";
     public const string ApiPolicy = "api-organiser";
     public const string StampClaim = "appliance:stamp";
 
@@ -55,6 +57,9 @@ public static class StaffAuthentication
             .AddPolicy(StaffPolicy, p => p.AddAuthenticationSchemes(CookieScheme).RequireAuthenticatedUser())
             .AddPolicy(OrganiserPolicy, p => p.AddAuthenticationSchemes(CookieScheme).RequireRole(RoleNames.Organiser))
             .AddPolicy(OperatorPolicy, p => p.AddAuthenticationSchemes(CookieScheme).RequireRole(RoleNames.Operator))
+            // For the policy administration and the audit log pages to come; no page needs them yet.
+            .AddPolicy(SecurityOfficerPolicy, p => p.AddAuthenticationSchemes(CookieScheme).RequireRole(RoleNames.SecurityOfficer))
+            .AddPolicy(AuditorPolicy, p => p.AddAuthenticationSchemes(CookieScheme).RequireRole(RoleNames.Auditor))
             .AddPolicy(ApiPolicy, p => p.AddAuthenticationSchemes(ApiTokenHandler.SchemeName).RequireRole(RoleNames.Organiser));
         return authentication;
     }
