@@ -215,15 +215,17 @@ public sealed class OidcSignInTests
     }
 
     [Test]
-    public async Task Account_disabled_here_cannot_sign_in_and_its_session_ends()
+    public async Task Account_disabled_here_by_an_operator_cannot_sign_in_and_its_session_ends()
     {
         using var before = new OidcBrowser(_appliance, _idp);
         await before.SignInAsync("auditor");
         Assert.That((await Forms.GetAsync(before.Client, "/account/tokens")).Status, Is.EqualTo(HttpStatusCode.OK));
 
-        var store = _appliance.Service<IIdentityStore>();
         var user = await LinkedUserAsync("auditor");
-        await store.UpdateUserAsync(user with { Disabled = true });
+        var list = await Forms.GetAsync(_admin.Client, "/admin/users");
+        Assert.That(MeetingPages.VisibleText(list.Body), Does.Contain("Aud Auditor").And.Contains("At the organisation (OIDC)"));
+        var disabled = await Forms.SubmitAsync(_admin.Client, "/admin/users", Forms.Fields(("userId", user.Id)), "/admin/users?handler=Disable");
+        Assert.That(disabled.Location, Is.EqualTo("/admin/users"), string.Join("; ", Forms.ErrorSummary(disabled.Body)));
         try
         {
             var running = await Forms.GetAsync(before.Client, "/account/tokens");
@@ -239,8 +241,12 @@ public sealed class OidcSignInTests
         }
         finally
         {
-            await store.UpdateUserAsync((await LinkedUserAsync("auditor")) with { Disabled = false });
+            var enabled = await Forms.SubmitAsync(_admin.Client, "/admin/users", Forms.Fields(("userId", user.Id)), "/admin/users?handler=Enable");
+            Assert.That(enabled.Location, Is.EqualTo("/admin/users"));
         }
+
+        using var again = new OidcBrowser(_appliance, _idp);
+        Assert.That((await again.SignInAsync("auditor")).Location, Does.StartWith("/signin/continue"), "enabled again, the person signs in");
     }
 
     [Test]
