@@ -111,6 +111,13 @@ public static class OrganisationSignIn
         });
     }
 
+    /// <summary>
+    /// A return address that stays on this site, also for browsers that drop tabs and line breaks from addresses
+    /// ("/\t/evil.example" would become "//evil.example"); anything else reads as the meetings page.
+    /// </summary>
+    public static string LocalOrMeetings(string? url) =>
+        LanguageCookie.IsLocal(url) && !url!.Any(c => char.IsControl(c) || char.IsWhiteSpace(c) || c == '\\') ? url! : "/meetings";
+
     /// <summary>True when the IdP advertises where to end its own session.</summary>
     public static async Task<Uri?> EndSessionEndpointAsync(HttpContext context)
     {
@@ -167,8 +174,7 @@ public static class OrganisationSignIn
                 context.Properties!.IsPersistent = false;
                 // The framework's redirect target: a page of ours that moves on by itself, so that the SameSite=Strict
                 // session cookie is sent (it is not on the redirect chain that began at the IdP).
-                var returnUrl = context.ReturnUri is { } r && LanguageCookie.IsLocal(r) ? r : "/meetings";
-                context.ReturnUri = "/signin/continue?returnUrl=" + Uri.EscapeDataString(returnUrl);
+                context.ReturnUri = "/signin/continue?returnUrl=" + Uri.EscapeDataString(LocalOrMeetings(context.ReturnUri));
                 logger.LogInformation("Staff member {UserId} signed in at the IdP with acr {Acr} and amr {Amr}", user.Id, identity.Acr, identity.Amr);
                 return;
             case OrganisationSignInStatus.TooWeak:

@@ -1,4 +1,4 @@
-using Appliance.Host.Security;
+using Appliance.Host.Identity;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Appliance.Host.Pages;
@@ -13,7 +13,7 @@ public sealed class SignInContinueModel : AppPageModel
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
 
-    public string Target => LanguageCookie.IsLocal(ReturnUrl) ? ReturnUrl! : "/meetings";
+    public string Target => OrganisationSignIn.LocalOrMeetings(ReturnUrl);
 
     public void OnGet()
     {

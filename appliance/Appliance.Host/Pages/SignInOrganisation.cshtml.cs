@@ -24,7 +24,6 @@ public sealed class SignInOrganisationModel(ApplianceOptions options) : AppPageM
             return NotFound();
         }
 
-        var returnUrl = LanguageCookie.IsLocal(ReturnUrl) ? ReturnUrl! : "/meetings";
-        return Challenge(new AuthenticationProperties { RedirectUri = returnUrl }, OrganisationSignIn.Scheme);
+        return Challenge(new AuthenticationProperties { RedirectUri = OrganisationSignIn.LocalOrMeetings(ReturnUrl) }, OrganisationSignIn.Scheme);
     }
 }

@@ -26,6 +26,23 @@ public sealed class OidcSettingsTests
         });
     }
 
+    [TestCase("%2Fadmin%2Fusers", "/admin/users")]
+    [TestCase("%2F%09%2Fevil.example", "/meetings")]
+    [TestCase("%2F%5Cevil.example", "/meetings")]
+    [TestCase("%2F%2Fevil.example", "/meetings")]
+    [TestCase("https%3A%2F%2Fevil.example%2F", "/meetings")]
+    public async Task Page_after_the_idp_moves_on_only_within_the_appliance(string returnUrl, string target)
+    {
+        await using var appliance = await TestAppliance.StartAsync();
+        using var client = appliance.CreateClient(new CookieContainer());
+        var page = await Forms.GetAsync(client, "/signin/continue?returnUrl=" + returnUrl);
+        Assert.Multiple(() =>
+        {
+            Assert.That(Forms.ValueOf(page.Body, "continue", "href"), Is.EqualTo(target));
+            Assert.That(WebUtility.HtmlDecode(page.Body), Does.Contain($"<meta http-equiv=\"refresh\" content=\"0;url={target}\">"));
+        });
+    }
+
     [Test]
     public void Wrong_settings_stop_the_start_naming_every_problem_and_no_secret()
     {
