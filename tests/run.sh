@@ -4,8 +4,8 @@
 #   tests/run.sh                       build once, run all tests
 #   tests/run.sh 'FullyQualifiedName~Lobby'   pass a filter through to `dotnet test --filter`
 #
-# Installs the Debian packages the browser tests need (only those absent) and their npm packages (npm ci, when
-# node_modules is missing), builds Appliance.sln
+# Installs the Debian packages the browser tests need (only those absent) and the npm packages of the browser tests and
+# of the test OpenID Provider (npm ci, when node_modules is missing), builds Appliance.sln
 # in Release once, runs its tests, and ends with one line: "N passed, N failed[, N skipped]".
 # Exits non-zero if any test failed, if the run broke, or if no test ran at all.
 set -euo pipefail
@@ -43,7 +43,13 @@ command -v python3 >/dev/null 2>&1 || missing+=(python3)
 # The accessibility tests inject axe-core, an npm package locked in tests/Appliance.BrowserTests; npm is needed only
 # while it is not installed there yet.
 axe_dir="$repo_root/tests/Appliance.BrowserTests/node_modules/axe-core"
-[[ -d "$axe_dir" ]] || command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+# The host's OIDC tests start a real OpenID Provider, the npm package oidc-provider locked in tests/oidc-provider; node
+# runs it, so nodejs is needed whenever node is not on PATH, npm only while it is not installed there yet.
+oidc_dir="$repo_root/tests/oidc-provider/node_modules/oidc-provider"
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+if [[ ! -d "$axe_dir" || ! -d "$oidc_dir" ]] && ! command -v npm >/dev/null 2>&1; then
+    missing+=(nodejs npm)
+fi
 
 if ((${#missing[@]} > 0)); then
     command -v apt-get >/dev/null 2>&1 || die "missing packages (${missing[*]}) and no apt-get to install them"
@@ -70,6 +76,11 @@ if [[ ! -d "$axe_dir" ]]; then
     command -v npm >/dev/null 2>&1 || die "npm is not on PATH; install the Debian packages nodejs and npm"
     say "npm ci in tests/Appliance.BrowserTests"
     (cd "$repo_root/tests/Appliance.BrowserTests" && npm ci --no-audit --no-fund)
+fi
+if [[ ! -d "$oidc_dir" ]]; then
+    command -v npm >/dev/null 2>&1 || die "npm is not on PATH; install the Debian packages nodejs and npm"
+    say "npm ci in tests/oidc-provider"
+    (cd "$repo_root/tests/oidc-provider" && npm ci --no-audit --no-fund)
 fi
 
 # --- Build once, then test ----------------------------------------------------------------------

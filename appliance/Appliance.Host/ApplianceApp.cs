@@ -48,6 +48,8 @@ public static class ApplianceApp
         options.DataDirectory = dataDirectory;
         builder.Services.AddSingleton(Options.Create(options));
         builder.Services.AddSingleton(options);
+        // Checked before anything is opened or listens, so that a wrong setting stops the start with every problem named.
+        var oidcSecret = options.Oidc.Enabled ? options.Oidc.ValidateAndReadSecret(Directory.GetCurrentDirectory()) : null;
 
         ConfigureLogging(builder, dataDirectory);
 
@@ -85,7 +87,11 @@ public static class ApplianceApp
             .SetApplicationName("sovereign-meeting-appliance")
             .PersistKeysToFileSystem(PrivateFiles.CreateDirectory(Path.Combine(dataDirectory, "keys")));
 
-        StaffAuthentication.Add(builder.Services);
+        var authentication = StaffAuthentication.Add(builder.Services);
+        if (oidcSecret is not null)
+        {
+            OrganisationSignIn.Add(authentication, builder.Services, options.Oidc, oidcSecret, Directory.GetCurrentDirectory());
+        }
         GuestSession.Add(builder.Services);
 
         builder.Services.AddAntiforgery(o =>

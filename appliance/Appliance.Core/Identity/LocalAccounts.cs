@@ -109,6 +109,37 @@ public sealed class LocalAccounts
     }
 
     /// <summary>
+    /// An operator disables or enables an account, local or linked to the IdP. Disabling changes the security stamp, so
+    /// that every session of the account ends at once; operators cannot disable their own account (the break-glass one).
+    /// </summary>
+    public async Task<Outcome<StaffUser>> SetDisabledAsync(StaffActor actor, string? userId, bool disabled, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        if (!actor.Has(StaffRoles.Operator) || !Ids.LooksValid(userId) || (disabled && userId == actor.UserId))
+        {
+            return Outcome<StaffUser>.Fail(FailureKind.Forbidden, Messages.NotAllowed);
+        }
+
+        var changed = await _store.ChangeUserAsync<StaffUser?>(userId!, u =>
+        {
+            if (u is null)
+            {
+                return (null, null);
+            }
+
+            var updated = u with
+            {
+                Disabled = disabled,
+                SecurityStamp = disabled ? SecretToken.Generate() : u.SecurityStamp,
+                FailedSignIns = disabled ? u.FailedSignIns : 0,
+                LockedUntil = disabled ? u.LockedUntil : null,
+            };
+            return (updated, updated);
+        }, cancellationToken);
+        return changed is null ? Outcome<StaffUser>.Fail(FailureKind.NotFound, Messages.NotAllowed) : Outcome<StaffUser>.Ok(changed);
+    }
+
+    /// <summary>
     /// First step: user name and password. Every step of a sign-in that has not completed counts as an attempt, counted
     /// before the check so that parallel guesses cannot outrun the lockout; a completed sign-in clears the count.
     /// </summary>
@@ -121,7 +152,8 @@ public sealed class LocalAccounts
         }
 
         var user = await _store.FindUserByNameAsync(userName.Trim(), cancellationToken);
-        if (user is null || user.Disabled)
+        // An account linked to the IdP has no password here: it answers exactly like an unknown name.
+        if (user is null || user.Disabled || user.IsExternal)
         {
             PasswordHasher.Verify(password, DummyHash.Value);
             return SignInResult.Failed;

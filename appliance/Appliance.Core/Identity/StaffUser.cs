@@ -1,6 +1,10 @@
 namespace Appliance.Core.Identity;
 
-/// <summary>A local staff account (the embedded default when no IdP is configured, and the break-glass path).</summary>
+/// <summary>
+/// A staff account: local (the embedded default when no IdP is configured, and the break-glass path), or linked to a
+/// person at the agency's IdP (<see cref="ExternalIssuer"/> and <see cref="ExternalSubject"/> set), who then has no
+/// password here but can still be disabled here.
+/// </summary>
 public sealed record StaffUser
 {
     /// <summary>Random, stable id.</summary>
@@ -44,4 +48,13 @@ public sealed record StaffUser
 
     /// <summary>The last successful sign-in.</summary>
     public DateTimeOffset? LastSignInAt { get; init; }
+
+    /// <summary>The IdP's issuer for an account that signs in with OIDC; null for a local account.</summary>
+    public string? ExternalIssuer { get; init; }
+
+    /// <summary>The IdP's stable subject (<c>sub</c>) for an account that signs in with OIDC; null for a local account.</summary>
+    public string? ExternalSubject { get; init; }
+
+    /// <summary>True for an account that signs in at the agency's IdP, never with a password here.</summary>
+    public bool IsExternal => ExternalSubject is not null;
 }

@@ -37,6 +37,9 @@ public sealed class ApplianceOptions
     /// <summary>Requests per minute and client address to the REST API.</summary>
     public int ApiRequestsPerMinute { get; set; } = 300;
 
+    /// <summary>Staff sign-in at the agency's IdP (OIDC); off by default.</summary>
+    public OidcOptions Oidc { get; set; } = new();
+
     /// <summary>TLS settings.</summary>
     public TlsOptions Tls { get; set; } = new();
 

@@ -36,7 +36,7 @@ public sealed class ApiTokenHandler : AuthenticationHandler<AuthenticationScheme
             return AuthenticateResult.Fail("Invalid token.");
         }
 
-        return AuthenticateResult.Success(new AuthenticationTicket(StaffAuthentication.PrincipalFor(user, SchemeName, "token"), SchemeName));
+        return AuthenticateResult.Success(new AuthenticationTicket(StaffAuthentication.PrincipalFor(user, SchemeName, StaffAuthentication.ApiMethod, acr: null, ["token"]), SchemeName));
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)

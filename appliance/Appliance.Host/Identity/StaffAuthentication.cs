@@ -15,13 +15,27 @@ public static class StaffAuthentication
     public const string StaffPolicy = "staff";
     public const string OrganiserPolicy = "organiser";
     public const string OperatorPolicy = "operator";
+    public const string SecurityOfficerPolicy = "security-officer";
+    public const string AuditorPolicy = "auditor";
     public const string ApiPolicy = "api-organiser";
     public const string StampClaim = "appliance:stamp";
 
-    /// <summary>Registers the schemes and policies.</summary>
-    public static void Add(IServiceCollection services)
+    /// <summary>How the session began: <see cref="LocalMethod"/>, <see cref="OidcMethod"/> or <see cref="ApiMethod"/>.</summary>
+    public const string MethodClaim = "appliance:method";
+    public const string LocalMethod = "local";
+    public const string OidcMethod = "oidc";
+    public const string ApiMethod = "api";
+
+    /// <summary>The IdP's authentication context class (OIDC sign-ins only), for the policy's authentication-strength check.</summary>
+    public const string AcrClaim = "acr";
+
+    /// <summary>Authentication methods (RFC 8176): "pwd"/"otp" for local sign-in, the IdP's amr for OIDC.</summary>
+    public const string AmrClaim = "amr";
+
+    /// <summary>Registers the schemes and policies; returns the builder so that sign-in at the IdP can be added.</summary>
+    public static AuthenticationBuilder Add(IServiceCollection services)
     {
-        services.AddAuthentication(CookieScheme)
+        var authentication = services.AddAuthentication(CookieScheme)
             .AddCookie(CookieScheme, o =>
             {
                 o.Cookie.Name = "__Host-appliance-session";
@@ -43,22 +57,40 @@ public static class StaffAuthentication
             .AddPolicy(StaffPolicy, p => p.AddAuthenticationSchemes(CookieScheme).RequireAuthenticatedUser())
             .AddPolicy(OrganiserPolicy, p => p.AddAuthenticationSchemes(CookieScheme).RequireRole(RoleNames.Organiser))
             .AddPolicy(OperatorPolicy, p => p.AddAuthenticationSchemes(CookieScheme).RequireRole(RoleNames.Operator))
+            // For the policy administration and the audit log pages to come; no page needs them yet.
+            .AddPolicy(SecurityOfficerPolicy, p => p.AddAuthenticationSchemes(CookieScheme).RequireRole(RoleNames.SecurityOfficer))
+            .AddPolicy(AuditorPolicy, p => p.AddAuthenticationSchemes(CookieScheme).RequireRole(RoleNames.Auditor))
             .AddPolicy(ApiPolicy, p => p.AddAuthenticationSchemes(ApiTokenHandler.SchemeName).RequireRole(RoleNames.Organiser));
+        return authentication;
     }
 
-    /// <summary>The claims of a signed-in staff member.</summary>
-    public static ClaimsPrincipal PrincipalFor(StaffUser user, string scheme, params string[] methods)
+    /// <summary>The claims of a staff member signed in with a local account.</summary>
+    public static ClaimsPrincipal PrincipalFor(StaffUser user, string scheme, params string[] methods) =>
+        PrincipalFor(user, scheme, LocalMethod, acr: null, methods);
+
+    /// <summary>
+    /// The claims of a signed-in staff member, the same shape however they signed in; <paramref name="method"/> says how,
+    /// <paramref name="acr"/> and <paramref name="amr"/> how strongly.
+    /// </summary>
+    public static ClaimsPrincipal PrincipalFor(StaffUser user, string scheme, string method, string? acr, IEnumerable<string> amr)
     {
         ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(amr);
         var claims = new List<Claim>
         {
             new(ClaimTypes.NameIdentifier, user.Id),
             new(ClaimTypes.Name, user.DisplayName),
             new("preferred_username", user.UserName),
             new(StampClaim, user.SecurityStamp),
+            new(MethodClaim, method),
         };
         claims.AddRange(RoleNames.Of(user.Roles).Select(r => new Claim(ClaimTypes.Role, r)));
-        claims.AddRange(methods.Select(m => new Claim("amr", m)));
+        if (!string.IsNullOrEmpty(acr))
+        {
+            claims.Add(new Claim(AcrClaim, acr));
+        }
+
+        claims.AddRange(amr.Distinct(StringComparer.Ordinal).Select(m => new Claim(AmrClaim, m)));
         return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme, ClaimTypes.Name, ClaimTypes.Role));
     }
 

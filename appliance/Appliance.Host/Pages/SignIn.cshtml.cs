@@ -1,4 +1,5 @@
 using Appliance.Core.Identity;
+using Appliance.Host.Configuration;
 using Appliance.Host.Identity;
 using Appliance.Host.Operations;
 using Appliance.Host.Security;
@@ -9,8 +10,17 @@ namespace Appliance.Host.Pages;
 
 /// <summary>Step one of staff sign-in: user name and password.</summary>
 [EnableRateLimiting(RateLimits.SignIn)]
-public sealed class SignInModel(LocalAccounts accounts, PendingSignIn pending, ApplianceMetrics metrics, ILogger<SignInModel> logger) : AppPageModel
+public sealed class SignInModel(LocalAccounts accounts, PendingSignIn pending, ApplianceMetrics metrics, ApplianceOptions options, ILogger<SignInModel> logger) : AppPageModel
 {
+    /// <summary>True when staff can sign in at the agency's IdP; the local form stays beside it (break-glass).</summary>
+    public bool OrganisationSignIn => options.Oidc.Enabled;
+
+    /// <summary>The organisation on the IdP button.</summary>
+    public string OrganisationName => OrganisationDisplay.NameOf(options.Oidc);
+
+    /// <summary>Starts the sign-in at the IdP, carrying the page to return to.</summary>
+    public string OrganisationSignInUrl => Identity.OrganisationSignIn.StartPath + "?returnUrl=" + Uri.EscapeDataString(SafeReturnUrl);
+
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
 

@@ -30,6 +30,8 @@ internal static class StaffUserMapper
         ["securityStamp"] = user.SecurityStamp,
         ["createdAt"] = BsonFields.Time(user.CreatedAt),
         ["lastSignInAt"] = BsonFields.Time(user.LastSignInAt),
+        ["externalIssuer"] = BsonFields.Text(user.ExternalIssuer),
+        ["externalSubject"] = BsonFields.Text(user.ExternalSubject),
     };
 
     public static StaffUser FromDocument(BsonDocument document) => new()
@@ -48,5 +50,8 @@ internal static class StaffUserMapper
         SecurityStamp = BsonFields.ReadString(document, "securityStamp"),
         CreatedAt = BsonFields.ReadTime(document, "createdAt"),
         LastSignInAt = BsonFields.ReadOptionalTime(document, "lastSignInAt"),
+        // Absent in documents written before OIDC existed: those are local accounts.
+        ExternalIssuer = BsonFields.ReadOptionalString(document, "externalIssuer"),
+        ExternalSubject = BsonFields.ReadOptionalString(document, "externalSubject"),
     };
 }

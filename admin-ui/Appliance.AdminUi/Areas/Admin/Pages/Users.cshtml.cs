@@ -28,7 +28,33 @@ public sealed class UsersModel(LocalAccounts accounts, IIdentityStore store, ILo
     [BindProperty]
     public List<string> Roles { get; set; } = [RoleNames.Organiser];
 
+    /// <summary>The operator's own account, which cannot be disabled from here.</summary>
+    public string? CurrentUserId => User.FindFirstValue(ClaimTypes.NameIdentifier);
+
     public async Task OnGetAsync() => Users = await store.ListUsersAsync(HttpContext.RequestAborted);
+
+    public Task<IActionResult> OnPostDisableAsync(string? userId) => SetDisabledAsync(userId, disabled: true);
+
+    public Task<IActionResult> OnPostEnableAsync(string? userId) => SetDisabledAsync(userId, disabled: false);
+
+    private async Task<IActionResult> SetDisabledAsync(string? userId, bool disabled)
+    {
+        var outcome = await accounts.SetDisabledAsync(Actor(), userId, disabled, HttpContext.RequestAborted);
+        if (outcome.Succeeded)
+        {
+            logger.LogInformation("Staff account {TargetUserId} {Change} by {UserId}", outcome.Value!.Id, disabled ? "disabled" : "enabled", CurrentUserId);
+            return Redirect("/admin/users");
+        }
+
+        Errors.Add(Texts.Embedded[outcome.Message ?? "access.not_allowed"]);
+        Users = await store.ListUsersAsync(HttpContext.RequestAborted);
+        return Page();
+    }
+
+    private StaffActor Actor() => new(
+        CurrentUserId ?? "",
+        User.Identity?.Name ?? "",
+        User.IsInRole(RoleNames.Operator) ? StaffRoles.Operator : StaffRoles.None);
 
     public async Task<IActionResult> OnPostAsync()
     {
@@ -46,10 +72,7 @@ public sealed class UsersModel(LocalAccounts accounts, IIdentityStore store, ILo
             }
         }
 
-        var actor = new StaffActor(
-            User.FindFirstValue(ClaimTypes.NameIdentifier) ?? "",
-            User.Identity?.Name ?? "",
-            User.IsInRole(RoleNames.Operator) ? StaffRoles.Operator : StaffRoles.None);
+        var actor = Actor();
         if (Errors.Count == 0)
         {
             var outcome = await accounts.CreateUserAsync(actor, UserName, DisplayName, Password, roles, HttpContext.RequestAborted);
