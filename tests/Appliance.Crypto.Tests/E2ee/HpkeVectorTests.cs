@@ -19,12 +19,26 @@ public class HpkeVectorTests
         return vector;
     }
 
+    /// <summary>The vector's ephemeral and recipient key pairs, derived from ikmE and ikmR.</summary>
+    private sealed class VectorKeys(JsonElement vector) : IDisposable
+    {
+        public HpkeKeyPair Ephemeral { get; } = HpkeKeyPair.Derive(vector.Hex("ikmE"));
+
+        public HpkeKeyPair Recipient { get; } = HpkeKeyPair.Derive(vector.Hex("ikmR"));
+
+        public void Dispose()
+        {
+            Ephemeral.Dispose();
+            Recipient.Dispose();
+        }
+    }
+
     [Test]
     public void DeriveKeyPair_gives_the_vectors_ephemeral_and_recipient_keys()
     {
         var vector = Vector();
-        using var ephemeral = HpkeKeyPair.Derive(vector.Hex("ikmE"));
-        using var recipient = HpkeKeyPair.Derive(vector.Hex("ikmR"));
+        using var keys = new VectorKeys(vector);
+        var (ephemeral, recipient) = (keys.Ephemeral, keys.Recipient);
         Assert.That(ephemeral.PrivateKey.ToArray(), Is.EqualTo(vector.Hex("skEm")));
         Assert.That(ephemeral.PublicKey.ToArray(), Is.EqualTo(vector.Hex("pkEm")));
         Assert.That(recipient.PrivateKey.ToArray(), Is.EqualTo(vector.Hex("skRm")));
@@ -38,8 +52,8 @@ public class HpkeVectorTests
     public void Encap_and_decap_reach_the_vectors_shared_secret_and_key_schedule()
     {
         var vector = Vector();
-        using var ephemeral = HpkeKeyPair.Derive(vector.Hex("ikmE"));
-        using var recipient = HpkeKeyPair.Derive(vector.Hex("ikmR"));
+        using var keys = new VectorKeys(vector);
+        var (ephemeral, recipient) = (keys.Ephemeral, keys.Recipient);
         var enc = vector.Hex("enc");
         Assert.That(ephemeral.PublicKey.ToArray(), Is.EqualTo(enc));
 
@@ -60,10 +74,9 @@ public class HpkeVectorTests
     public void Every_encryption_of_the_vector_is_sealed_and_opened_at_its_sequence_number()
     {
         var vector = Vector();
-        using var ephemeral = HpkeKeyPair.Derive(vector.Hex("ikmE"));
-        using var recipient = HpkeKeyPair.Derive(vector.Hex("ikmR"));
-        var info = vector.Hex("info");
-        using var sender = Hpke.SetupBaseS(recipient.PublicKey, info, ephemeral, out var enc);
+        using var keys = new VectorKeys(vector);
+        var (recipient, info) = (keys.Recipient, vector.Hex("info"));
+        using var sender = Hpke.SetupBaseS(recipient.PublicKey, info, keys.Ephemeral, out var enc);
         Assert.That(enc, Is.EqualTo(vector.Hex("enc")));
         Assert.That(Hpke.TrySetupBaseR(enc, recipient, info, out var receiverContext), Is.True);
         using var receiver = receiverContext!;
@@ -102,10 +115,9 @@ public class HpkeVectorTests
     public void Every_export_of_the_vector_matches_on_both_sides()
     {
         var vector = Vector();
-        using var ephemeral = HpkeKeyPair.Derive(vector.Hex("ikmE"));
-        using var recipient = HpkeKeyPair.Derive(vector.Hex("ikmR"));
-        var info = vector.Hex("info");
-        using var sender = Hpke.SetupBaseS(recipient.PublicKey, info, ephemeral, out var enc);
+        using var keys = new VectorKeys(vector);
+        var (recipient, info) = (keys.Recipient, vector.Hex("info"));
+        using var sender = Hpke.SetupBaseS(recipient.PublicKey, info, keys.Ephemeral, out var enc);
         Assert.That(Hpke.TrySetupBaseR(enc, recipient, info, out var receiver), Is.True);
         using (receiver)
         {
