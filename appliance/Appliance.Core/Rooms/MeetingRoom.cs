@@ -115,6 +115,18 @@ public sealed class MeetingRoom
         }
     }
 
+    /// <summary>
+    /// The chat the room keeps in memory (the last <see cref="RoomLimits.ChatReplay"/> messages) to replay after a drop;
+    /// in an end-to-end encrypted meeting only as the senders sealed it.
+    /// </summary>
+    public IReadOnlyList<ChatMessage> RecentChat()
+    {
+        lock (_lock)
+        {
+            return [.. _recentChat];
+        }
+    }
+
     /// <summary>Who waits in the lobby, longest waiting first.</summary>
     public IReadOnlyList<LobbyEntryView> LobbyQueue()
     {

@@ -191,7 +191,8 @@ export class SenderKeys {
       this.#statsRequests.set(id, resolve);
       this.#worker.postMessage({ type: 'stats', id });
     });
-    return { ...counters, enabled: this.#e2ee.enabled, epoch: this.#e2ee.epoch, generation: this.#sendingGen, keysRefused: this.#keysRefused };
+    const senderIndex = this.#roster.find((p) => p.participantId === this.#me)?.senderIndex ?? null;
+    return { ...counters, enabled: this.#e2ee.enabled, epoch: this.#e2ee.epoch, senderIndex, generation: this.#sendingGen, keysRefused: this.#keysRefused };
   }
 
   /** Debug switch: flip one bit in each of the next count received frames before decrypting them. */
