@@ -25,13 +25,13 @@ public static class SframeFrames
             return false;
         }
 
-        // The VP8 payload header is the frame's first byte; P (bit 0) is 0 for a key frame (RFC 7741 §4.3).
+        // The VP8 payload header is the frame's first bytes; its P bit is the frame tag's (RFC 7741 §4.3).
         if (rtpPayload.Length <= descriptorLength)
         {
             return false;
         }
 
-        isKeyFrame = (rtpPayload[descriptorLength] & 0x01) == 0;
+        isKeyFrame = WebRtcFrames.IsVp8KeyFrame(rtpPayload[descriptorLength..]);
         var offset = descriptorLength + WebRtcFrames.Vp8PrefixLength(isKeyFrame);
         if (rtpPayload.Length <= offset || !SframeHeader.TryRead(rtpPayload[offset..], out header, out _))
         {

@@ -13,6 +13,12 @@ public static class WebRtcFrames
     /// <summary>The clear prefix of a VP8 delta frame: the frame tag.</summary>
     public const int Vp8DeltaFramePrefixLength = 3;
 
+    /// <summary>
+    /// Whether a VP8 frame (or the clear prefix of a protected one) is a key frame: bit 0 of the frame tag is 0
+    /// (RFC 6386 §9.1). The prefix is authenticated, so a receiver may take the frame type from it.
+    /// </summary>
+    public static bool IsVp8KeyFrame(ReadOnlySpan<byte> frame) => !frame.IsEmpty && (frame[0] & 0x01) == 0;
+
     /// <summary>The clear prefix length of a VP8 frame.</summary>
     public static int Vp8PrefixLength(bool isKeyFrame) => isKeyFrame ? Vp8KeyFramePrefixLength : Vp8DeltaFramePrefixLength;
 

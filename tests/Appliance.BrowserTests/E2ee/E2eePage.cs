@@ -13,7 +13,7 @@ namespace Appliance.BrowserTests.E2ee;
 public sealed class E2eePage
 {
     // Hex in and out, so that byte strings cross between C# and the page as text.
-    private const string Helpers = """
+    internal const string Helpers = """
         const hex = (text) => Uint8Array.from(String(text).match(/../g) ?? [], (pair) => parseInt(pair, 16));
         const toHex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
         const utf8 = (text) => new TextEncoder().encode(text);
@@ -54,9 +54,24 @@ public sealed class E2eePage
     /// Runs <paramref name="body"/> as the body of an async function of <c>arg</c> in the page, with <c>hex</c>,
     /// <c>toHex</c> and <c>utf8</c> at hand; the body imports the modules it needs.
     /// </summary>
-    public static Task<T> RunAsync<T>(string body, object? arg = null)
+    public static Task<T> RunAsync<T>(string body, object? arg = null) => RunAsync<T>(Engine.Chromium, body, arg);
+
+    /// <summary>As <see cref="RunAsync{T}(string, object?)"/>, in the page or in Node.js.</summary>
+    public static Task<T> RunAsync<T>(Engine engine, string body, object? arg = null)
     {
+        if (engine == Engine.Node)
+        {
+            return NodeModules.RunAsync<T>(body, arg);
+        }
+
         var page = _page ?? throw new InvalidOperationException("The E2EE page is opened by the set-up fixture.");
         return page.EvaluateAsync<T>($"async (arg) => {{\n{Helpers}\n{body}\n}}", arg);
     }
+}
+
+/// <summary>Where a test body runs: Chromium (what users run) or Node.js (a second opinion on the same modules).</summary>
+public enum Engine
+{
+    Chromium,
+    Node,
 }

@@ -14,7 +14,7 @@ export const SUITE_AES_256_GCM_SHA512_128 = 5;
 /** The stream part of a KID (the contract's "Keys"): each stream has its own key, salt and counter. */
 export const STREAM = Object.freeze({ microphone: 0, camera: 1, screen: 2, chat: 3 });
 
-// Only the AES-GCM suites: WebCrypto has no AES-CTR+HMAC with truncated tags worth the code, and nobody here uses them.
+// Only the AES-GCM suites: the contract uses 0x0004, and no participant here sends the AES-CTR+HMAC suites (1 to 3).
 const SUITES = new Map([
   [SUITE_AES_128_GCM_SHA256_128, { hash: 'SHA-256', keyLength: 16 }],
   [SUITE_AES_256_GCM_SHA512_128, { hash: 'SHA-512', keyLength: 32 }],
@@ -304,6 +304,7 @@ class Generation {
 
   static async create(baseKey, senderIndex, gen) {
     if (!(baseKey instanceof Uint8Array) || baseKey.length !== 32) throw new TypeError('sframe: a base key is 32 bytes');
+    // Refuses a senderIndex or gen that cannot make a KID before any key is derived.
     composeKid(senderIndex, 0, gen);
     return new Generation(await importBaseKey(baseKey), senderIndex, gen);
   }
@@ -387,7 +388,8 @@ export class SframeKeyRing {
   #senders = new Map();
 
   /**
-   * Adds (or replaces) a sender's base key for a generation.
+   * Adds a sender's base key for a generation. It replaces a key of the same generation, or of an older one 256
+   * generations back (the same KIDs); a key that arrives after a newer one with the same KIDs is ignored.
    * @param {number} senderIndex
    * @param {number} gen
    * @param {Uint8Array} baseKey 32 bytes
@@ -399,6 +401,8 @@ export class SframeKeyRing {
       generations = new Map();
       this.#senders.set(senderIndex, generations);
     }
+    const present = generations.get(gen % 256);
+    if (present && present.gen > gen) return;
     generations.set(gen % 256, generation);
   }
 
