@@ -118,6 +118,32 @@ public sealed class EndToEndEncryptionSignallingTests
     }
 
     [Test]
+    public async Task A_burst_of_sealed_keys_as_in_a_full_meeting_passes_the_rate_limit_in_order()
+    {
+        var (host, guest, _) = await ThreeAdmittedAsync("Key burst");
+        var sealedKey = Base64Url(RandomNumberGenerator.GetBytes(80));
+
+        // 99 recipients at one roster change in a meeting of 100; the message rate alone allows bursts of 40.
+        for (var gen = 0; gen < 99; gen++)
+        {
+            await host.Socket.SendAsync("e2ee-key", new { to = guest.Id, gen, @sealed = sealedKey });
+        }
+
+        var gens = new List<long>();
+        while (gens.Count < 99)
+        {
+            gens.Add((await guest.Socket.ExpectAsync("e2ee-key")).GetProperty("gen").GetInt64());
+        }
+
+        var atHost = await host.Socket.DrainAsync();
+        Assert.Multiple(() =>
+        {
+            Assert.That(gens, Is.EqualTo(Enumerable.Range(0, 99).Select(g => (long)g)));
+            Assert.That(atHost.Where(m => TestSocket.TypeOf(m) == "error"), Is.Empty, "no rate-limited error");
+        });
+    }
+
+    [Test]
     public async Task Sealed_sender_key_to_oneself_a_stranger_or_someone_in_the_lobby_is_refused()
     {
         var (host, guest, _) = await ThreeAdmittedAsync("Key relay refusals");
