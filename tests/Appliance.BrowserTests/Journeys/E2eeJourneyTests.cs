@@ -205,6 +205,7 @@ public sealed class E2eeJourneyTests
 
         await Expect(host.Locator("#e2ee-text")).ToHaveTextAsync($"Not end-to-end encrypted: {OldBrowserName}'s browser cannot");
         await Expect(host.Locator("#e2ee-code-box")).ToBeHiddenAsync();
+        await Expect(host.Locator("#e2ee-announce")).ToHaveTextAsync($"Not end-to-end encrypted: {OldBrowserName}'s browser cannot");
         await Expect(guest.Locator("#e2ee-text")).ToContainTextAsync("Not end-to-end encrypted: this browser cannot");
         var hostId = await host.EvaluateAsync<string>("() => window.applianceDebug.participantId()");
         var guestId = await guest.EvaluateAsync<string>("() => window.applianceDebug.participantId()");

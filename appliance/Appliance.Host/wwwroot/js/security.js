@@ -10,6 +10,7 @@ export class SecurityIndicator {
   #el;
   #code = null;
   #shown = false;
+  #encrypted = null;
 
   /**
    * @param {(key: string, ...args: unknown[]) => string} t
@@ -41,6 +42,10 @@ export class SecurityIndicator {
       const names = roster.filter((p) => !p.publicKey).map((p) => p.displayName);
       el.text.textContent = names.length > 0 ? this.#t('room.e2ee.off', names.join(', ')) : this.#t('room.e2ee.off.pending');
     }
+
+    // Losing (or regaining) encryption is said aloud too, not only shown.
+    if (this.#encrypted !== null && this.#encrypted !== encrypted) el.announce.textContent = el.text.textContent;
+    this.#encrypted = encrypted;
 
     el.codeBox.hidden = !encrypted;
     if (!encrypted || code === this.#code) return;
