@@ -38,7 +38,8 @@ public sealed class ClassificationCatalog
             20,
             new Dictionary<string, string> { ["en"] = "Confidential", ["da"] = "Fortrolig", ["sv"] = "Konfidentiell" },
             new Dictionary<string, string> { ["en"] = "CONFIDENTIAL", ["da"] = "FORTROLIG", ["sv"] = "KONFIDENTIELL" },
-            "#b00020"),
+            "#b00020",
+            EndToEndEncryptionRequired: true),
     ]);
 
     /// <summary>Finds a level by id.</summary>

@@ -9,12 +9,17 @@ namespace Appliance.Core.Classification;
 /// <param name="Names">The level's name per locale ("en", "da", "sv").</param>
 /// <param name="Markings">The banner text per locale.</param>
 /// <param name="Colour">Banner background as #rrggbb; the text colour is chosen for WCAG AA contrast.</param>
+/// <param name="EndToEndEncryptionRequired">
+/// Everyone must take part end-to-end encrypted: a browser that cannot is refused at the door. The policy engine will
+/// feed this control later; until then the catalog sets it.
+/// </param>
 public sealed record ClassificationLevel(
     string Id,
     int Rank,
     IReadOnlyDictionary<string, string> Names,
     IReadOnlyDictionary<string, string> Markings,
-    string Colour)
+    string Colour,
+    bool EndToEndEncryptionRequired = false)
 {
     /// <summary>The name in the given locale, falling back to English.</summary>
     public string NameIn(string locale) => Pick(Names, locale);

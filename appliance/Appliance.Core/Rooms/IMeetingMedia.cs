@@ -101,13 +101,19 @@ public sealed record MediaSpeakers(IReadOnlyList<string> Order, string? Dominant
 /// The SHA-256 fingerprint of the certificate the browser's current connection will use for DTLS ("AB:CD:…", 32 bytes),
 /// from its <c>hello</c>; null when the browser gave none (it takes no part in media). Known on joins and reconnects.
 /// </param>
-public sealed record MediaParticipant(string MeetingId, string ParticipantId, string DisplayName, RoomRole Role, ParticipantKind Kind, string? DtlsFingerprint = null)
+/// <param name="EndToEndEncrypted">
+/// The browser encrypts its frames with SFrame (it gave a public key): its video is VP8 only, whose clear prefix the
+/// contract defines (crypto/Appliance.Crypto/E2ee/README.md).
+/// </param>
+public sealed record MediaParticipant(
+    string MeetingId, string ParticipantId, string DisplayName, RoomRole Role, ParticipantKind Kind, string? DtlsFingerprint = null, bool EndToEndEncrypted = false)
 {
     /// <summary>From the room's view of a participant, with the fingerprint of their current connection when known.</summary>
     public static MediaParticipant Of(string meetingId, ParticipantView participant, string? dtlsFingerprint = null)
     {
         ArgumentNullException.ThrowIfNull(participant);
-        return new MediaParticipant(meetingId, participant.Id, participant.DisplayName, participant.Role, participant.Kind, dtlsFingerprint);
+        return new MediaParticipant(
+            meetingId, participant.Id, participant.DisplayName, participant.Role, participant.Kind, dtlsFingerprint, participant.PublicKey is not null);
     }
 
     // Logs name participants by id only: never their names or fingerprints.

@@ -38,6 +38,7 @@ public sealed record LobbyEntryView(
 /// <param name="Sequence">1, 2, 3 … per room: clients see gaps and order by it.</param>
 /// <param name="SenderId">The sender's participant id.</param>
 /// <param name="SenderName">The sender's name when they sent it.</param>
-/// <param name="Text">The validated text.</param>
+/// <param name="Text">The validated text; null for an end-to-end encrypted message.</param>
 /// <param name="SentAt">Server time.</param>
-public sealed record ChatMessage(long Sequence, string SenderId, string SenderName, string Text, DateTimeOffset SentAt);
+/// <param name="Sealed">The SFrame ciphertext (base64url) of an end-to-end encrypted message, opaque to the server.</param>
+public sealed record ChatMessage(long Sequence, string SenderId, string SenderName, string? Text, DateTimeOffset SentAt, string? Sealed = null);

@@ -24,6 +24,8 @@ public sealed class MeetingRoom
     private readonly Queue<ChatMessage> _recentChat = new();
     private long _chatSequence;
     private long _admissions;
+    private long _epoch;
+    private int _senderIndexes;
     private int _connections;
     private bool _locked;
     private bool _ended;
@@ -101,6 +103,30 @@ public sealed class MeetingRoom
         }
     }
 
+    /// <summary>The end-to-end encryption state of the admitted roster.</summary>
+    public RoomEncryption Encryption
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return EncryptionLocked();
+            }
+        }
+    }
+
+    /// <summary>
+    /// The chat the room keeps in memory (the last <see cref="RoomLimits.ChatReplay"/> messages) to replay after a drop;
+    /// in an end-to-end encrypted meeting only as the senders sealed it.
+    /// </summary>
+    public IReadOnlyList<ChatMessage> RecentChat()
+    {
+        lock (_lock)
+        {
+            return [.. _recentChat];
+        }
+    }
+
     /// <summary>Who waits in the lobby, longest waiting first.</summary>
     public IReadOnlyList<LobbyEntryView> LobbyQueue()
     {
@@ -139,7 +165,9 @@ public sealed class MeetingRoom
     /// lobby, unless the room is locked or full or a host refused them before. The same person entering again (a
     /// reload, a second window) takes over their place: admitted stays admitted.
     /// </summary>
-    public RoomEntry Join(RoomEntrant entrant)
+    /// <param name="entrant">Who enters.</param>
+    /// <param name="publicKey">Their page's E2EE public key (base64url, checked by the edge); null when it cannot do E2EE.</param>
+    public RoomEntry Join(RoomEntrant entrant, string? publicKey = null)
     {
         ArgumentNullException.ThrowIfNull(entrant);
         lock (_lock)
@@ -151,7 +179,7 @@ public sealed class MeetingRoom
 
             if (_byKey.TryGetValue(entrant.Key, out var existing))
             {
-                return Reattach(existing, lastChatSequence: null);
+                return Reattach(existing, lastChatSequence: null, publicKey);
             }
 
             var isHost = RoomRules.IsOrganiser(Meeting, entrant);
@@ -181,7 +209,10 @@ public sealed class MeetingRoom
                 isHost ? RoomRole.Host : RoomRole.Participant,
                 entrant.Kind == ParticipantKind.Guest ? entrant.SubjectId : null,
                 _time.GetUtcNow(),
-                _limits);
+                _limits)
+            {
+                PublicKey = publicKey,
+            };
             _participants.Add(participant);
             _byId.Add(participant.Id, participant);
             _byKey.Add(participant.Key, participant);
@@ -207,7 +238,7 @@ public sealed class MeetingRoom
     /// A participant comes back with their resume token after a drop, within the grace time: they keep their place (in
     /// the lobby or admitted), get a new resume token, and the chat they missed since <paramref name="lastChatSequence"/>.
     /// </summary>
-    public RoomEntry Resume(string token, long? lastChatSequence = null)
+    public RoomEntry Resume(string token, long? lastChatSequence = null, string? publicKey = null)
     {
         if (!SecretToken.LooksValid(token))
         {
@@ -223,7 +254,7 @@ public sealed class MeetingRoom
             }
 
             return _byResumeHash.TryGetValue(hash, out var participant)
-                ? Reattach(participant, lastChatSequence)
+                ? Reattach(participant, lastChatSequence, publicKey)
                 : RoomEntry.Refuse(RoomRefusal.UnknownResumeToken);
         }
     }
@@ -266,6 +297,11 @@ public sealed class MeetingRoom
                 Forget(participant, media);
             }
 
+            if (expired.Any(p => p.State == PresenceState.Admitted))
+            {
+                _epoch++;
+            }
+
             return new RoomDecision { Deliveries = ChangesAfterDeparture(expired), Media = media };
         }
     }
@@ -283,6 +319,11 @@ public sealed class MeetingRoom
 
             var media = new List<MediaChange>();
             Forget(participant, media);
+            if (participant.State == PresenceState.Admitted)
+            {
+                _epoch++;
+            }
+
             return new RoomDecision { Deliveries = _ended ? [] : ChangesAfterDeparture([participant]), Media = media };
         }
     }
@@ -357,6 +398,7 @@ public sealed class MeetingRoom
             var media = new List<MediaChange>();
             Forget(target, media);
             _refused.Add(target.Key);
+            _epoch++;
             return new RoomDecision { Deliveries = [told, RosterTo(Audience.Admitted)], Media = media };
         }
     }
@@ -418,14 +460,28 @@ public sealed class MeetingRoom
         }
     }
 
-    /// <summary>An admitted participant writes to the meeting's chat.</summary>
-    public RoomDecision Chat(RoomActor actor, string? text)
+    /// <summary>
+    /// An admitted participant writes to the meeting's chat: plain <paramref name="text"/>, or, while the meeting is end-to-end
+    /// encrypted, only <paramref name="sealedText"/> (SFrame ciphertext the room keeps and passes on without reading).
+    /// </summary>
+    public RoomDecision Chat(RoomActor actor, string? text, string? sealedText = null)
     {
         lock (_lock)
         {
             if (CheckAdmitted(actor, out var sender) is { } refusal)
             {
                 return RoomDecision.Refuse(refusal);
+            }
+
+            var encrypted = EncryptionLocked().Enabled;
+            if (sealedText is not null)
+            {
+                return encrypted ? PostChat(sender, null, sealedText) : RoomDecision.Refuse(RoomRefusal.SealedChatInPlainMeeting);
+            }
+
+            if (encrypted)
+            {
+                return RoomDecision.Refuse(RoomRefusal.PlainChatInEncryptedMeeting);
             }
 
             var cleaned = Text.Clean(text);
@@ -444,20 +500,65 @@ public sealed class MeetingRoom
                 return RoomDecision.Refuse(RoomRefusal.InvalidText);
             }
 
-            if (!sender.ChatLimit.TryTake(_time.GetUtcNow()))
-            {
-                return RoomDecision.Refuse(RoomRefusal.RateLimited);
-            }
-
-            var message = new ChatMessage(++_chatSequence, sender.Id, sender.DisplayName, cleaned.Replace("\r\n", "\n", StringComparison.Ordinal), _time.GetUtcNow());
-            _recentChat.Enqueue(message);
-            while (_recentChat.Count > _limits.ChatReplay)
-            {
-                _recentChat.Dequeue();
-            }
-
-            return new RoomDecision { Deliveries = [Deliver(Audience.Admitted, new ChatPosted(message))] };
+            return PostChat(sender, cleaned.Replace("\r\n", "\n", StringComparison.Ordinal), null);
         }
+    }
+
+    /// <summary>
+    /// An admitted participant passes their sealed sender key to one other admitted participant with a public key. The
+    /// room never reads it; the recipient checks it (HPKE binds it to meeting, sender, recipient and generation).
+    /// </summary>
+    public RoomDecision RelaySenderKey(RoomActor actor, string recipientId, long generation, string sealedKey)
+    {
+        ArgumentNullException.ThrowIfNull(recipientId);
+        ArgumentNullException.ThrowIfNull(sealedKey);
+        lock (_lock)
+        {
+            if (CheckAdmitted(actor, out var sender) is { } refusal)
+            {
+                return RoomDecision.Refuse(refusal);
+            }
+
+            if (!_byId.TryGetValue(recipientId, out var recipient))
+            {
+                return RoomDecision.Refuse(RoomRefusal.UnknownParticipant);
+            }
+
+            if (ReferenceEquals(sender, recipient))
+            {
+                return RoomDecision.Refuse(RoomRefusal.NotOnSelf);
+            }
+
+            if (recipient.State != PresenceState.Admitted)
+            {
+                return RoomDecision.Refuse(RoomRefusal.NotAdmitted);
+            }
+
+            if (recipient.PublicKey is null)
+            {
+                return RoomDecision.Refuse(RoomRefusal.RecipientWithoutKey);
+            }
+
+            return new RoomDecision { Deliveries = [ToOne(recipient, new SenderKeyRelayed(sender.Id, generation, sealedKey))] };
+        }
+    }
+
+    // Under the lock; text or sealed, already checked.
+    private RoomDecision PostChat(Participant sender, string? text, string? sealedText)
+    {
+        if (!sender.ChatLimit.TryTake(_time.GetUtcNow()))
+        {
+            return RoomDecision.Refuse(RoomRefusal.RateLimited);
+        }
+
+        var message = new ChatMessage(++_chatSequence, sender.Id, sender.DisplayName, text, _time.GetUtcNow(), sealedText);
+        _recentChat.Enqueue(message);
+        while (_recentChat.Count > _limits.ChatReplay)
+        {
+            _recentChat.Dequeue();
+        }
+
+        return new RoomDecision { Deliveries = [Deliver(Audience.Admitted, new ChatPosted(message))] };
     }
 
     /// <summary>An admitted participant raises or lowers their hand.</summary>
@@ -537,13 +638,23 @@ public sealed class MeetingRoom
         }
     }
 
-    private RoomEntry Reattach(Participant participant, long? lastChatSequence)
+    private RoomEntry Reattach(Participant participant, long? lastChatSequence, string? publicKey)
     {
         var wasConnected = participant.Connected;
         var replaced = wasConnected ? participant.Connection : (int?)null;
         var token = Connect(participant);
         var deliveries = new List<Delivery>();
-        if (!wasConnected)
+
+        // A reload makes a new key pair: for the others that is a new member of the roster (new keys, new code).
+        var keyChanged = !string.Equals(participant.PublicKey, publicKey, StringComparison.Ordinal);
+        participant.PublicKey = publicKey;
+        if (keyChanged && participant.State == PresenceState.Admitted)
+        {
+            participant.SenderIndex ??= publicKey is null ? null : ++_senderIndexes;
+            _epoch++;
+        }
+
+        if (!wasConnected || (keyChanged && participant.State == PresenceState.Admitted))
         {
             deliveries.Add(participant.State == PresenceState.Admitted ? RosterTo(Audience.Admitted, except: participant) : LobbyToHosts());
         }
@@ -578,6 +689,7 @@ public sealed class MeetingRoom
         ReplacedConnection = replaced,
         Room = InfoLocked(),
         Roster = participant.State == PresenceState.Admitted ? RosterLocked() : [],
+        Encryption = EncryptionLocked(),
         Lobby = participant.Role == RoomRole.Host ? LobbyLocked() : [],
         MissedChat = missedChat,
     };
@@ -603,6 +715,8 @@ public sealed class MeetingRoom
     {
         participant.State = PresenceState.Admitted;
         participant.AdmittedOrder = ++_admissions;
+        participant.SenderIndex ??= participant.PublicKey is null ? null : ++_senderIndexes;
+        _epoch++;
         participant.ChatFrom = _chatSequence + 1;
         participant.LobbyNotes.Clear();
         if (participant.Connected)
@@ -716,7 +830,29 @@ public sealed class MeetingRoom
             .Select(p => new LobbyEntryView(p.Id, p.DisplayName, p.Kind, p.EnteredAt, p.Connected, p.LobbyNotes.ToList()))
             .ToList();
 
-    private Delivery RosterTo(Audience audience, Participant? except = null) => Deliver(audience, new RosterChanged(RosterLocked()), except);
+    private Delivery RosterTo(Audience audience, Participant? except = null) => Deliver(audience, new RosterChanged(RosterLocked(), EncryptionLocked()), except);
+
+    // Encrypted when everyone admitted has a key; an empty room has nothing to protect and says so.
+    private RoomEncryption EncryptionLocked()
+    {
+        var any = false;
+        foreach (var participant in _participants)
+        {
+            if (participant.State != PresenceState.Admitted)
+            {
+                continue;
+            }
+
+            if (participant.PublicKey is null)
+            {
+                return new RoomEncryption(false, _epoch);
+            }
+
+            any = true;
+        }
+
+        return new RoomEncryption(any, _epoch);
+    }
 
     private Delivery LobbyToHosts() => Deliver(Audience.Hosts, new LobbyQueueChanged(LobbyLocked()));
 
@@ -789,12 +925,16 @@ public sealed class MeetingRoom
 
         public long ChatFrom { get; set; }
 
+        public string? PublicKey { get; set; }
+
+        public int? SenderIndex { get; set; }
+
         public List<LobbyNote> LobbyNotes { get; } = [];
 
         public SlidingWindow ChatLimit { get; } = new(limits.ChatMessagesPerWindow, limits.ChatWindow);
 
         public SlidingWindow LobbyLimit { get; } = new(limits.LobbyMessagesPerWindow, limits.LobbyWindow);
 
-        public ParticipantView View() => new(Id, DisplayName, Kind, Role, InvitationId, State, HandRaised, Media, Connected);
+        public ParticipantView View() => new(Id, DisplayName, Kind, Role, InvitationId, State, HandRaised, Media, Connected, PublicKey, SenderIndex);
     }
 }

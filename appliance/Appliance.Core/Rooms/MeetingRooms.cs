@@ -53,7 +53,7 @@ public sealed class MeetingRooms
     /// Someone with a checked ticket enters a meeting: refused when the meeting is cancelled, ended, over or (for anyone
     /// but its host) not yet open; otherwise as <see cref="MeetingRoom.Join"/> decides. Opens the room when needed.
     /// </summary>
-    public RoomEntry Enter(Meeting meeting, RoomEntrant entrant)
+    public RoomEntry Enter(Meeting meeting, RoomEntrant entrant, string? publicKey = null)
     {
         ArgumentNullException.ThrowIfNull(meeting);
         ArgumentNullException.ThrowIfNull(entrant);
@@ -75,7 +75,7 @@ public sealed class MeetingRooms
                 _rooms.Add(meeting.Id, room);
             }
 
-            return room.Join(entrant);
+            return room.Join(entrant, publicKey);
         }
     }
 
@@ -102,7 +102,7 @@ public sealed class MeetingRooms
     }
 
     /// <summary>A participant comes back with their resume token (see <see cref="MeetingRoom.Resume"/>).</summary>
-    public RoomEntry Resume(string meetingId, string token, long? lastChatSequence = null)
+    public RoomEntry Resume(string meetingId, string token, long? lastChatSequence = null, string? publicKey = null)
     {
         ArgumentNullException.ThrowIfNull(meetingId);
         lock (_lock)
@@ -113,7 +113,7 @@ public sealed class MeetingRooms
             }
 
             return _rooms.TryGetValue(meetingId, out var room)
-                ? room.Resume(token, lastChatSequence)
+                ? room.Resume(token, lastChatSequence, publicKey)
                 : RoomEntry.Refuse(RoomRefusal.UnknownResumeToken);
         }
     }

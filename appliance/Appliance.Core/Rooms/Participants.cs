@@ -50,6 +50,8 @@ public sealed record MediaState(bool AudioMuted, bool VideoMuted, bool ScreenSha
 /// <param name="HandRaised">The participant has raised their hand.</param>
 /// <param name="Media">Their microphone, camera and screen flags.</param>
 /// <param name="Connected">False while their connection is lost and the room waits for them to come back.</param>
+/// <param name="PublicKey">Their browser's X25519 public key for this page (base64url); null when it cannot do E2EE.</param>
+/// <param name="SenderIndex">Their SFrame sender index (1, 2, … in order of first admission with a key); null without one.</param>
 public sealed record ParticipantView(
     string Id,
     string DisplayName,
@@ -59,7 +61,9 @@ public sealed record ParticipantView(
     PresenceState State,
     bool HandRaised,
     MediaState Media,
-    bool Connected)
+    bool Connected,
+    string? PublicKey = null,
+    int? SenderIndex = null)
 {
     /// <summary>True for guests.</summary>
     public bool IsGuest => Kind == ParticipantKind.Guest;

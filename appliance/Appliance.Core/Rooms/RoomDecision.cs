@@ -56,6 +56,15 @@ public enum RoomRefusal
 
     /// <summary>The text is longer than allowed.</summary>
     TextTooLong,
+
+    /// <summary>The meeting is end-to-end encrypted: chat must be sealed, plain text is not accepted.</summary>
+    PlainChatInEncryptedMeeting,
+
+    /// <summary>Not everyone in the meeting can read end-to-end encrypted chat, so sealed chat is not accepted.</summary>
+    SealedChatInPlainMeeting,
+
+    /// <summary>The recipient of a sender key has no public key (their browser cannot do end-to-end encryption).</summary>
+    RecipientWithoutKey,
 }
 
 /// <summary>A change the media plane must hear about, in the order the room decided it.</summary>
@@ -130,6 +139,9 @@ public sealed record RoomEntry
 
     /// <summary>For admitted participants: who is in the meeting (empty in the lobby).</summary>
     public IReadOnlyList<ParticipantView> Roster { get; init; } = [];
+
+    /// <summary>The end-to-end encryption state that goes with <see cref="Roster"/>.</summary>
+    public RoomEncryption Encryption { get; init; } = new(false, 0);
 
     /// <summary>For hosts: who waits in the lobby.</summary>
     public IReadOnlyList<LobbyEntryView> Lobby { get; init; } = [];

@@ -4,7 +4,23 @@ namespace Appliance.Core.Rooms;
 public abstract record RoomEvent;
 
 /// <summary>The admitted participants changed (someone came, left, raised a hand, muted, dropped …). The full list.</summary>
-public sealed record RosterChanged(IReadOnlyList<ParticipantView> Participants) : RoomEvent;
+/// <param name="Participants">The admitted participants in order of admission.</param>
+/// <param name="Encryption">The meeting's end-to-end encryption state with this roster.</param>
+public sealed record RosterChanged(IReadOnlyList<ParticipantView> Participants, RoomEncryption? Encryption = null) : RoomEvent;
+
+/// <summary>The end-to-end encryption state of the admitted roster.</summary>
+/// <param name="Enabled">Every admitted participant has a public key, so media and chat are end-to-end encrypted.</param>
+/// <param name="Epoch">Increases by one with every change of the admitted roster (or of someone's key).</param>
+public sealed record RoomEncryption(bool Enabled, long Epoch);
+
+/// <summary>
+/// A sender key sealed to one participant (HPKE; opaque to the server), relayed from its sender. See
+/// crypto/Appliance.Crypto/E2ee/README.md.
+/// </summary>
+/// <param name="FromParticipantId">The sender of the key.</param>
+/// <param name="Generation">The sender's key generation.</param>
+/// <param name="Sealed">The HPKE output, base64url, exactly as the sender gave it.</param>
+public sealed record SenderKeyRelayed(string FromParticipantId, long Generation, string Sealed) : RoomEvent;
 
 /// <summary>Who waits in the lobby, with their messages (hosts only). The full list.</summary>
 public sealed record LobbyQueueChanged(IReadOnlyList<LobbyEntryView> Waiting) : RoomEvent;

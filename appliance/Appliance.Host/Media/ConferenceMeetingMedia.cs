@@ -134,7 +134,7 @@ public sealed class ConferenceMeetingMedia : IMeetingMedia
         }
 
         var bridge = new SignalBridge(this, key, signals);
-        var session = _media.Join(participant.MeetingId, participant.ParticipantId, participant.DtlsFingerprint!, bridge);
+        var session = _media.Join(participant.MeetingId, participant.ParticipantId, participant.DtlsFingerprint!, bridge, vp8Only: participant.EndToEndEncrypted);
         bridge.Session = session;
         _sessions[key] = session;
         _logger.LogInformation(

@@ -28,7 +28,8 @@ public static class MediaPlane
 
         services.AddSingleton(options);
         services.AddSingleton(_ => DtlsIdentity.Create(time));
-        services.AddSingleton(sp => Create(options, sp.GetRequiredService<DtlsIdentity>(), time, sp.GetRequiredService<ILoggerFactory>()));
+        // A forwarding tap exists only where a test registered one.
+        services.AddSingleton(sp => Create(options, sp.GetRequiredService<DtlsIdentity>(), time, sp.GetRequiredService<ILoggerFactory>(), sp.GetService<IForwardingTap>()));
         services.AddSingleton<ConferenceMeetingMedia>();
         services.AddSingleton<IMeetingMedia>(sp => sp.GetRequiredService<ConferenceMeetingMedia>());
         services.AddHostedService<MediaPlaneService>();
@@ -44,7 +45,7 @@ public static class MediaPlane
         }
     }
 
-    private static ConferenceMedia Create(MediaOptions options, DtlsIdentity identity, TimeProvider time, ILoggerFactory loggers)
+    private static ConferenceMedia Create(MediaOptions options, DtlsIdentity identity, TimeProvider time, ILoggerFactory loggers, IForwardingTap? tap)
     {
         var logger = loggers.CreateLogger("Appliance.Media");
         var server = new MediaServerOptions
@@ -56,7 +57,7 @@ public static class MediaPlane
             AdvertisedAddresses = options.ParseAdvertisedAddresses(),
             UnexpectedError = ex => logger.LogError(ex, "The media plane survived an unexpected error"),
         };
-        var sfu = new SfuOptions { LastN = options.LastN, Clock = NtpClock.FromTimeProvider(time) };
+        var sfu = new SfuOptions { LastN = options.LastN, Clock = NtpClock.FromTimeProvider(time), Tap = tap };
         try
         {
             return new ConferenceMedia(server, identity, sfu, time);

@@ -37,6 +37,27 @@ internal static class ClientMessageReader
 
     private const int MaxIdLength = 64;
 
+    /// <summary>An X25519 public key: 32 bytes, 43 characters of unpadded base64url.</summary>
+    public const int PublicKeyBytes = 32;
+
+    /// <summary>
+    /// A sealed sender key: HPKE enc (32) + ciphertext of a 32-byte key (32) + tag (16) = 80 bytes; room for other key
+    /// sizes, but not for using the relay as a data channel.
+    /// </summary>
+    public const int MaxSealedKeyBytes = 256;
+
+    /// <summary>The smallest sealed key: enc and tag around at least one byte.</summary>
+    public const int MinSealedKeyBytes = 32 + 16 + 1;
+
+    /// <summary>
+    /// Sealed chat: the SFrame header (at most 17 bytes), 2,000 characters of UTF-8 (at most 6,000 bytes) and the tag,
+    /// rounded up.
+    /// </summary>
+    public const int MaxSealedChatBytes = 8192;
+
+    /// <summary>Sender key generations go up by one per roster change; far beyond any meeting, still a safe integer in JS.</summary>
+    public const long MaxGeneration = int.MaxValue;
+
     // SHA-256 in SDP form: 32 hex pairs joined by ':'.
     private const int FingerprintBytes = 32;
     private const int FingerprintLength = (FingerprintBytes * 3) - 1;
@@ -53,9 +74,10 @@ internal static class ClientMessageReader
 
     private static readonly FrozenDictionary<string, Shape> Shapes = new Shape[]
     {
-        new("hello", 4096, [Field.Text("ticket", required: false, 2048, IsTicket), Field.Text("resume", required: false, 43, SecretToken.LooksValid), Field.Number("lastChat", required: false, 0, long.MaxValue), Field.Text("dtlsFingerprint", required: false, FingerprintLength, IsFingerprint)], Hello),
+        new("hello", 4096, [Field.Text("ticket", required: false, 2048, IsTicket), Field.Text("resume", required: false, 43, SecretToken.LooksValid), Field.Number("lastChat", required: false, 0, long.MaxValue), Field.Text("dtlsFingerprint", required: false, FingerprintLength, IsFingerprint), Field.Text("e2eePublicKey", required: false, Base64UrlLength(PublicKeyBytes), IsPublicKey)], Hello),
         new("answer", MaxMessageBytes, [Field.Number("revision", required: true, 1, long.MaxValue), Field.Text("sdp", required: true, MaxSdpLength, IsSdp)], f => new AnswerMessage(f.Number("revision"), f.Text("sdp"))),
-        new("chat", MaxChatBytes, [Field.Text("text", required: true, RoomLimits.Default.MaxChatLength, allowEmpty: true)], f => new ChatSendMessage(f.Text("text"))),
+        new("chat", MaxChatBytes, [Field.Text("text", required: false, RoomLimits.Default.MaxChatLength, allowEmpty: true), Field.Text("sealed", required: false, Base64UrlLength(MaxSealedChatBytes), s => IsBase64Url(s, 1, MaxSealedChatBytes))], Chat),
+        new("e2ee-key", MaxSmallBytes, [ParticipantField("to"), Field.Number("gen", required: true, 0, MaxGeneration), Field.Text("sealed", required: true, Base64UrlLength(MaxSealedKeyBytes), s => IsBase64Url(s, MinSealedKeyBytes, MaxSealedKeyBytes))], f => new SenderKeyMessage(f.Text("to"), f.Number("gen"), f.Text("sealed"))),
         new("hand", MaxSmallBytes, [Field.Flag("raised")], f => new HandMessage(f.Flag("raised"))),
         new("media-state", MaxSmallBytes, [Field.Flag("audioMuted"), Field.Flag("videoMuted"), Field.Flag("screenSharing")], f => new MediaStateMessage(new MediaState(f.Flag("audioMuted"), f.Flag("videoMuted"), f.Flag("screenSharing")))),
         new("lobby-message", MaxSmallBytes, [Field.Text("code", required: true, 16, c => LobbyCodes.ContainsKey(c))], f => new LobbyNoteMessage(LobbyCodes[f.Text("code")])),
@@ -194,8 +216,61 @@ internal static class ClientMessageReader
     {
         var ticket = values.OptionalText("ticket");
         var resume = values.OptionalText("resume");
-        return (ticket is null) == (resume is null) ? null : new HelloMessage(ticket, resume, values.OptionalNumber("lastChat"), values.OptionalText("dtlsFingerprint"));
+        return (ticket is null) == (resume is null) ? null : new HelloMessage(ticket, resume, values.OptionalNumber("lastChat"), values.OptionalText("dtlsFingerprint"), values.OptionalText("e2eePublicKey"));
     }
+
+    // Exactly one of text and sealed.
+    private static ChatSendMessage? Chat(FieldValues values)
+    {
+        var text = values.OptionalText("text");
+        var sealedText = values.OptionalText("sealed");
+        return (text is null) == (sealedText is null) ? null : new ChatSendMessage(text, sealedText);
+    }
+
+    /// <summary>The characters of unpadded base64url for that many bytes.</summary>
+    public static int Base64UrlLength(int bytes) => ((bytes * 4) + 2) / 3;
+
+    /// <summary>
+    /// True for canonical unpadded base64url of <paramref name="minBytes"/> to <paramref name="maxBytes"/> bytes: only the
+    /// alphabet, no padding, no length that no byte count gives, no stray bits in the last character (so that one value
+    /// has exactly one spelling).
+    /// </summary>
+    public static bool IsBase64Url(string text, int minBytes, int maxBytes)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.Length % 4 == 1 || text.Length < Base64UrlLength(minBytes) || text.Length > Base64UrlLength(maxBytes))
+        {
+            return false;
+        }
+
+        var last = 0;
+        foreach (var c in text)
+        {
+            last = Base64UrlValue(c);
+            if (last < 0)
+            {
+                return false;
+            }
+        }
+
+        // 2 characters carry 1 byte (4 spare bits), 3 carry 2 bytes (2 spare bits).
+        var spareBits = (text.Length % 4) switch { 2 => 4, 3 => 2, _ => 0 };
+        return (last & ((1 << spareBits) - 1)) == 0;
+    }
+
+    /// <summary>True for an X25519 public key in base64url: 32 bytes, canonical, not all zero.</summary>
+    public static bool IsPublicKey(string text) =>
+        text.Length == Base64UrlLength(PublicKeyBytes) && IsBase64Url(text, PublicKeyBytes, PublicKeyBytes) && text.Any(c => c != 'A');
+
+    private static int Base64UrlValue(char c) => c switch
+    {
+        >= 'A' and <= 'Z' => c - 'A',
+        >= 'a' and <= 'z' => c - 'a' + 26,
+        >= '0' and <= '9' => c - '0' + 52,
+        '-' => 62,
+        '_' => 63,
+        _ => -1,
+    };
 
     /// <summary>True for a SHA-256 fingerprint as SDP writes it ("AB:CD:…", 32 bytes; either case).</summary>
     public static bool IsFingerprint(string fingerprint)
@@ -217,7 +292,7 @@ internal static class ClientMessageReader
         return true;
     }
 
-    private static Field ParticipantField() => Field.Text("participantId", required: true, 26, Ids.LooksValid);
+    private static Field ParticipantField(string name = "participantId") => Field.Text(name, required: true, 26, Ids.LooksValid);
 
     // Data protection output: base64url.
     private static bool IsTicket(string ticket) =>

@@ -14,9 +14,9 @@ internal abstract record ClientMessage
 
 /// <summary>
 /// The first message: a join ticket from the meeting page, or a resume token after a drop; with the fingerprint of the
-/// browser's DTLS certificate when it wants media.
+/// browser's DTLS certificate when it wants media, and the page's X25519 public key (base64url) when it can do E2EE.
 /// </summary>
-internal sealed record HelloMessage(string? Ticket, string? Resume, long? LastChat, string? DtlsFingerprint = null) : ClientMessage
+internal sealed record HelloMessage(string? Ticket, string? Resume, long? LastChat, string? DtlsFingerprint = null, string? E2eePublicKey = null) : ClientMessage
 {
     public override string Type => "hello";
 }
@@ -27,10 +27,16 @@ internal sealed record AnswerMessage(long Revision, string Sdp) : ClientMessage
     public override string Type => "answer";
 }
 
-/// <summary>A chat message to everyone admitted.</summary>
-internal sealed record ChatSendMessage(string Text) : ClientMessage
+/// <summary>A chat message to everyone admitted: plain text, or (end-to-end encrypted) sealed; exactly one.</summary>
+internal sealed record ChatSendMessage(string? Text, string? Sealed = null) : ClientMessage
 {
     public override string Type => "chat";
+}
+
+/// <summary>One's sender key of a generation, sealed to one other participant's public key (opaque to the server).</summary>
+internal sealed record SenderKeyMessage(string To, long Generation, string Sealed) : ClientMessage
+{
+    public override string Type => "e2ee-key";
 }
 
 /// <summary>Raise or lower one's hand.</summary>

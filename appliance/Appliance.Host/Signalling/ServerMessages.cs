@@ -20,9 +20,17 @@ internal static class ServerMessages
     };
 
     /// <summary>The message for a room event (what the room told a set of participants).</summary>
-    public static byte[] For(RoomEvent roomEvent) => roomEvent switch
+    /// <param name="roomEvent">The event.</param>
+    /// <param name="encryptionRequired">The meeting's level requires end-to-end encryption (said in every roster).</param>
+    public static byte[] For(RoomEvent roomEvent, bool encryptionRequired = false) => roomEvent switch
     {
-        RosterChanged roster => Roster(roster.Participants),
+        RosterChanged roster => Roster(roster.Participants, roster.Encryption ?? new RoomEncryption(false, 0), encryptionRequired),
+        SenderKeyRelayed key => Write("e2ee-key", w =>
+        {
+            w.WriteString("from", key.FromParticipantId);
+            w.WriteNumber("gen", key.Generation);
+            w.WriteString("sealed", key.Sealed);
+        }),
         LobbyQueueChanged queue => LobbyQueue(queue.Waiting),
         Admitted => Write("admitted", _ => { }),
         Rejected => Write("rejected", _ => { }),
@@ -64,6 +72,7 @@ internal static class ServerMessages
             w.WriteBoolean("locked", room.Locked);
             w.WritePropertyName("roster");
             RosterArray(w, entry.Roster);
+            Encryption(w, entry.Encryption, level.EndToEndEncryptionRequired);
             w.WriteString("serverTime", Time(now));
         });
     }
@@ -71,12 +80,22 @@ internal static class ServerMessages
     /// <summary>You wait in the lobby.</summary>
     public static byte[] Lobby() => Write("lobby", _ => { });
 
-    /// <summary>The admitted participants.</summary>
-    public static byte[] Roster(IReadOnlyList<ParticipantView> participants) => Write("roster", w =>
+    /// <summary>The admitted participants, and the meeting's end-to-end encryption state with them.</summary>
+    public static byte[] Roster(IReadOnlyList<ParticipantView> participants, RoomEncryption encryption, bool encryptionRequired) => Write("roster", w =>
     {
         w.WritePropertyName("participants");
         RosterArray(w, participants);
+        Encryption(w, encryption, encryptionRequired);
     });
+
+    private static void Encryption(Utf8JsonWriter w, RoomEncryption encryption, bool required)
+    {
+        w.WriteStartObject("e2ee");
+        w.WriteBoolean("enabled", encryption.Enabled);
+        w.WriteBoolean("required", required);
+        w.WriteNumber("epoch", encryption.Epoch);
+        w.WriteEndObject();
+    }
 
     /// <summary>Who waits in the lobby (hosts only).</summary>
     public static byte[] LobbyQueue(IReadOnlyList<LobbyEntryView> waiting) => Write("lobby-queue", w =>
@@ -112,7 +131,15 @@ internal static class ServerMessages
         w.WriteNumber("seq", message.Sequence);
         w.WriteString("participantId", message.SenderId);
         w.WriteString("displayName", message.SenderName);
-        w.WriteString("text", message.Text);
+        if (message.Sealed is not null)
+        {
+            w.WriteString("sealed", message.Sealed);
+        }
+        else
+        {
+            w.WriteString("text", message.Text);
+        }
+
         w.WriteString("at", Time(message.SentAt));
     });
 
@@ -242,6 +269,17 @@ internal static class ServerMessages
             w.WriteBoolean("videoMuted", p.Media.VideoMuted);
             w.WriteBoolean("screenSharing", p.Media.ScreenSharing);
             w.WriteBoolean("connected", p.Connected);
+            if (p.PublicKey is null)
+            {
+                w.WriteNull("publicKey");
+                w.WriteNull("senderIndex");
+            }
+            else
+            {
+                w.WriteString("publicKey", p.PublicKey);
+                w.WriteNumber("senderIndex", p.SenderIndex ?? 0);
+            }
+
             w.WriteEndObject();
         }
 

@@ -32,6 +32,9 @@ internal static class SignalErrors
     public const string TextTooLong = "text-too-long";
     public const string NotInRoom = "not-in-room";
     public const string NoOffer = "no-offer";
+    public const string E2eeChatRequired = "e2ee-chat-required";
+    public const string E2eeChatUnavailable = "e2ee-chat-unavailable";
+    public const string NoPublicKey = "no-public-key";
 
     // Entering failed: the connection is closed after the error.
     public const string InvalidTicket = "invalid-ticket";
@@ -44,6 +47,7 @@ internal static class SignalErrors
     public const string MeetingLocked = "meeting-locked";
     public const string MeetingFull = "meeting-full";
     public const string Refused = "refused";
+    public const string E2eeRequired = "e2ee-required";
 
     // The connection ends for another reason.
     public const string Replaced = "replaced";
@@ -56,7 +60,8 @@ internal static class SignalErrors
         BadJson, BinaryFrame, TooLarge, UnsupportedVersion, UnknownType, MissingField, UnknownField, InvalidField, HelloRequired,
         AlreadyJoined, RateLimited, NotAllowed, NotInLobby, NotAdmitted, UnknownParticipant, NotOnSelf, NotOnHost, InvalidText,
         TextTooLong, NotInRoom, NoOffer, InvalidTicket, InvalidResume, HelloTimeout, MeetingCancelled, MeetingEnded, MeetingOver,
-        TooEarly, MeetingLocked, MeetingFull, Refused, Replaced, TooManyInvalid, ServerError,
+        TooEarly, MeetingLocked, MeetingFull, Refused, Replaced, TooManyInvalid, ServerError, E2eeChatRequired, E2eeChatUnavailable,
+        NoPublicKey, E2eeRequired,
     ];
 
     /// <summary>The text key of a code.</summary>
@@ -85,6 +90,9 @@ internal static class SignalErrors
             RoomRefusal.RateLimited => RateLimited,
             RoomRefusal.InvalidText => InvalidText,
             RoomRefusal.TextTooLong => TextTooLong,
+            RoomRefusal.PlainChatInEncryptedMeeting => E2eeChatRequired,
+            RoomRefusal.SealedChatInPlainMeeting => E2eeChatUnavailable,
+            RoomRefusal.RecipientWithoutKey => NoPublicKey,
         };
 #pragma warning restore CS8524
 

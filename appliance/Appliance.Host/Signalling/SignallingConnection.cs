@@ -36,8 +36,8 @@ internal sealed class SignallingConnection : IMediaSignals, IDisposable
     private ITimer? _helloTimer;
     private ITimer? _closeTimer;
     private bool _closing;
-    private double _tokens;
-    private long _refilledAt;
+    private readonly TokenBucket _messageRate;
+    private readonly TokenBucket _keyRate;
     private long _lastOffer;
     private bool _offerAnswered = true;
 
@@ -55,8 +55,8 @@ internal sealed class SignallingConnection : IMediaSignals, IDisposable
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        _tokens = options.MessageBurst;
-        _refilledAt = time.GetTimestamp();
+        _messageRate = new TokenBucket(time, options.MessageBurst, options.MessagesPerSecond);
+        _keyRate = new TokenBucket(time, options.SenderKeyBurst, options.SenderKeysPerSecond);
     }
 
     /// <summary>The language of the page that opened it (error texts, the marking).</summary>
@@ -300,13 +300,12 @@ internal sealed class SignallingConnection : IMediaSignals, IDisposable
                 {
                     Invalid(SignalErrors.TooLarge);
                 }
-                else if (!TakeToken())
+                else if (ReadWithinRate(buffer.AsSpan(0, length)) is not { } read)
                 {
                     Invalid(SignalErrors.RateLimited);
                 }
                 else
                 {
-                    var read = ClientMessageReader.Read(buffer.AsSpan(0, length));
                     if (read.Message is null)
                     {
                         Invalid(read.Error!, read.Field, read.Type, read.Id);
@@ -420,19 +419,14 @@ internal sealed class SignallingConnection : IMediaSignals, IDisposable
         }
     }
 
-    // Average MessagesPerSecond with bursts up to MessageBurst (a token bucket); only the receive loop calls it.
-    private bool TakeToken()
+    // A sealed sender key draws on a budget of its own first (every roster change makes a sender send one to each
+    // other participant at once), so that a burst of keys does not hold up the answer or chat that follows it; anything
+    // else draws on the message rate. A flood of either is closed by the invalid-message limit. Null: rate-limited.
+    private ReadResult? ReadWithinRate(ReadOnlySpan<byte> message)
     {
-        var now = _time.GetTimestamp();
-        _tokens = Math.Min(_options.MessageBurst, _tokens + (_time.GetElapsedTime(_refilledAt, now).TotalSeconds * _options.MessagesPerSecond));
-        _refilledAt = now;
-        if (_tokens < 1)
-        {
-            return false;
-        }
-
-        _tokens -= 1;
-        return true;
+        var read = ClientMessageReader.Read(message);
+        var allowed = read.Message is SenderKeyMessage ? _keyRate.TryTake() || _messageRate.TryTake() : _messageRate.TryTake();
+        return allowed ? read : null;
     }
 
     private void HelloTimedOut()
@@ -471,6 +465,27 @@ internal sealed class SignallingConnection : IMediaSignals, IDisposable
         catch (ObjectDisposedException)
         {
             // Already finished.
+        }
+    }
+
+    // Average perSecond with bursts up to burst; only the receive loop uses it.
+    private sealed class TokenBucket(TimeProvider time, int burst, int perSecond)
+    {
+        private double _tokens = burst;
+        private long _refilledAt = time.GetTimestamp();
+
+        public bool TryTake()
+        {
+            var now = time.GetTimestamp();
+            _tokens = Math.Min(burst, _tokens + (time.GetElapsedTime(_refilledAt, now).TotalSeconds * perSecond));
+            _refilledAt = now;
+            if (_tokens < 1)
+            {
+                return false;
+            }
+
+            _tokens -= 1;
+            return true;
         }
     }
 

@@ -147,7 +147,8 @@ public sealed class SignallingHub : BackgroundService
             var actor = connection.Actor;
             var decision = message switch
             {
-                ChatSendMessage chat => room.Chat(actor, chat.Text),
+                ChatSendMessage chat => room.Chat(actor, chat.Text, chat.Sealed),
+                SenderKeyMessage key => room.RelaySenderKey(actor, key.To, key.Generation, key.Sealed),
                 HandMessage hand => room.SetHand(actor, hand.Raised),
                 MediaStateMessage media => room.SetMediaState(actor, media.State),
                 LobbyNoteMessage note => room.SendLobbyMessage(actor, note.Code),
@@ -217,9 +218,15 @@ public sealed class SignallingHub : BackgroundService
                 return;
             }
 
+            if (hello.E2eePublicKey is null && EncryptionRequired(_rooms.Find(resumeMeeting)?.Meeting.ClassificationId))
+            {
+                RefuseEntry(connection, SignalErrors.E2eeRequired, WebSocketCloseStatus.NormalClosure);
+                return;
+            }
+
             lock (GateFor(resumeMeeting))
             {
-                Bind(connection, _rooms.Resume(resumeMeeting, hello.Resume, hello.LastChat), hello.DtlsFingerprint, resumed: true);
+                Bind(connection, _rooms.Resume(resumeMeeting, hello.Resume, hello.LastChat, hello.E2eePublicKey), hello.DtlsFingerprint, resumed: true);
             }
 
             return;
@@ -235,9 +242,18 @@ public sealed class SignallingHub : BackgroundService
             return;
         }
 
+        // Checked before the room sees them: a browser that cannot encrypt never enters a meeting that must be encrypted,
+        // not even its lobby.
+        if (hello.E2eePublicKey is null && EncryptionRequired(found.ClassificationId))
+        {
+            _logger.LogInformation("Participant refused at the door of meeting {MeetingId}: its level requires E2EE and the browser cannot", found.Id);
+            RefuseEntry(connection, SignalErrors.E2eeRequired, WebSocketCloseStatus.NormalClosure);
+            return;
+        }
+
         lock (GateFor(found.Id))
         {
-            Bind(connection, _rooms.Enter(found, entrant), hello.DtlsFingerprint, resumed: false);
+            Bind(connection, _rooms.Enter(found, entrant, hello.E2eePublicKey), hello.DtlsFingerprint, resumed: false);
         }
     }
 
@@ -338,9 +354,14 @@ public sealed class SignallingHub : BackgroundService
         _media.Enqueue(room.MeetingId, "answer", (m, ct) => m.OnAnswerAsync(who, media, ct));
     }
 
+    // The level's control; an unknown level (a catalog changed under a running meeting) counts as the strictest.
+    private bool EncryptionRequired(string? classificationId) =>
+        classificationId is not null && (_catalog.TryGet(classificationId, out var level) ? level : _catalog.Levels[^1]).EndToEndEncryptionRequired;
+
     // Under the meeting's gate: queue every delivery to its recipients' connections, then the media calls, in order.
     private void Dispatch(string meetingId, RoomDecision decision)
     {
+        var required = decision.Deliveries.Count > 0 && EncryptionRequired(_rooms.Find(meetingId)?.Meeting.ClassificationId);
         foreach (var delivery in decision.Deliveries)
         {
             if (delivery.Recipients.Count == 0)
@@ -348,7 +369,7 @@ public sealed class SignallingHub : BackgroundService
                 continue;
             }
 
-            var message = ServerMessages.For(delivery.Event);
+            var message = ServerMessages.For(delivery.Event, required);
             var ends = ServerMessages.EndsConnection(delivery.Event);
             foreach (var recipient in delivery.Recipients)
             {

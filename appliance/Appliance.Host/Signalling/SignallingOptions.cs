@@ -26,4 +26,13 @@ public sealed class SignallingOptions
 
     /// <summary>Messages one connection may send in a burst.</summary>
     public int MessageBurst { get; set; } = 40;
+
+    /// <summary>
+    /// Sealed sender keys (e2ee-key) one connection may send beyond the message rate: a sender sends one to every other
+    /// participant at each change of the roster, up to 99 at once in a full meeting.
+    /// </summary>
+    public int SenderKeyBurst { get; set; } = 128;
+
+    /// <summary>Sealed sender keys per second that refill <see cref="SenderKeyBurst"/>.</summary>
+    public int SenderKeysPerSecond { get; set; } = 64;
 }

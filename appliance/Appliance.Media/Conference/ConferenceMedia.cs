@@ -105,10 +105,11 @@ public sealed partial class ConferenceMedia : IMediaHandler, IDisposable
     /// <see cref="IsValidFingerprint"/> first: it comes from the client.
     /// </param>
     /// <param name="signals">Where this session's offers and notices go.</param>
+    /// <param name="vp8Only">Offer VP8 alone for video (the browser encrypts end to end; see <see cref="SessionSections.VideoCodecs"/>).</param>
     /// <exception cref="ArgumentException">An empty id, or a fingerprint that is not 32 hex pairs joined by ':'.</exception>
     /// <exception cref="InvalidOperationException">The participant is in the conference already; leave the old session first.</exception>
     /// <exception cref="ObjectDisposedException">Disposed.</exception>
-    public MediaSession Join(string conferenceId, string participantId, string remoteFingerprint, IMediaSignals signals)
+    public MediaSession Join(string conferenceId, string participantId, string remoteFingerprint, IMediaSignals signals, bool vp8Only = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(conferenceId);
         ArgumentException.ThrowIfNullOrEmpty(participantId);
@@ -126,6 +127,11 @@ public sealed partial class ConferenceMedia : IMediaHandler, IDisposable
 
         var peer = _server.AddPeer(fingerprint!.Value, null);
         var session = new MediaSession(this, conferenceId, participantId, peer, fingerprint.GetDigest(), new SignalQueue(signals, ReportUnexpected));
+        if (vp8Only)
+        {
+            session.Sections.VideoCodecs = [SdpCodecs.Vp8];
+        }
+
         lock (_gate)
         {
             try

@@ -43,6 +43,12 @@ internal sealed class SessionSections
     private readonly HashSet<int> _declinedSlots = [];
     private int _nextMid;
 
+    /// <summary>
+    /// The video codecs every video m-section offers; null for <see cref="SdpCodecs.DefaultVideo"/>. An end-to-end encrypted
+    /// browser gets VP8 only, the one codec whose clear prefix the SFrame contract defines. Set before <see cref="First"/>.
+    /// </summary>
+    public IReadOnlyList<SdpCodec>? VideoCodecs { get; set; }
+
     /// <summary>The last offer made; null before <see cref="First"/>.</summary>
     public SessionOffer? Current { get; private set; }
 
@@ -60,8 +66,8 @@ internal sealed class SessionSections
         var sections = new List<SdpOfferSection>(FirstSlotPosition + layout.Slots.Count)
         {
             SdpOfferSection.Receive(NextMid(), SdpMediaKind.Audio),
-            SdpOfferSection.Receive(NextMid(), SdpMediaKind.Video),
-            SdpOfferSection.Receive(NextMid(), SdpMediaKind.Video),
+            WithVideoCodecs(SdpOfferSection.Receive(NextMid(), SdpMediaKind.Video)),
+            WithVideoCodecs(SdpOfferSection.Receive(NextMid(), SdpMediaKind.Video)),
         };
         _slotAtPosition.AddRange([null, null, null]);
         foreach (var slot in layout.Slots)
@@ -197,7 +203,10 @@ internal sealed class SessionSections
         }
     }
 
-    private static SdpOfferSection SendSection(string mid, OutgoingSlot slot)
+    private SdpOfferSection WithVideoCodecs(SdpOfferSection section) =>
+        section.Kind == SdpMediaKind.Video && VideoCodecs is { } codecs ? section with { Codecs = codecs } : section;
+
+    private SdpOfferSection SendSection(string mid, OutgoingSlot slot)
     {
         var id = slot.Id.ToString(CultureInfo.InvariantCulture);
         var (kind, track) = slot.Kind switch
@@ -208,7 +217,7 @@ internal sealed class SessionSections
             _ => throw new ArgumentOutOfRangeException(nameof(slot), slot.Kind, "Not a track kind."),
         };
         var rtxSsrc = kind == SdpMediaKind.Video ? slot.RtxSsrc : null;
-        return SdpOfferSection.Send(mid, kind, new SdpSendingSource(slot.Ssrc, rtxSsrc, Cname, $"slot-{id}", $"slot-{id}-{track}"));
+        return WithVideoCodecs(SdpOfferSection.Send(mid, kind, new SdpSendingSource(slot.Ssrc, rtxSsrc, Cname, $"slot-{id}", $"slot-{id}-{track}")));
     }
 
     private string NextMid() => (_nextMid++).ToString(CultureInfo.InvariantCulture);

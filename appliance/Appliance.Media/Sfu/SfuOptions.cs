@@ -38,6 +38,9 @@ public sealed class SfuOptions
     /// <summary>The RTP clock of every video codec.</summary>
     public const int VideoClockRate = 90_000;
 
+    /// <summary>Sees every forwarded payload; tests only (see <see cref="IForwardingTap"/>). Null in production.</summary>
+    public IForwardingTap? Tap { get; init; }
+
     /// <summary>How many camera videos each subscriber receives: those of the last N dominant speakers.</summary>
     public int LastN { get; init; } = 9;
 

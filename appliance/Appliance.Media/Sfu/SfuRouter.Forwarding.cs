@@ -67,6 +67,7 @@ public sealed partial class SfuRouter
             stream.LastTimestampTicks = nowTicks;
         }
 
+        _options.Tap?.OnForward(from, stream.Kind, header.PayloadType, payload);
         var payloadLength = payload.Length;
         if (stream.Kind == TrackKind.Audio)
         {

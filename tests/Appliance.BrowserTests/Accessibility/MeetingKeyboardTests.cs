@@ -34,13 +34,14 @@ public sealed class MeetingKeyboardTests
         Assert.That(await page.EvaluateAsync<string>(FocusedId), Is.EqualTo("meeting-title"), "focus moves into the meeting");
 
         var order = new List<string>();
-        for (var i = 0; i < 8; i++)
+        for (var i = 0; i < 9; i++)
         {
             await page.Keyboard.PressAsync("Tab");
             order.Add(await page.EvaluateAsync<string>(FocusedId));
         }
 
-        Assert.That(order, Is.EqualTo(new[] { "microphone", "camera", "share", "view", "hand", "lock", "end", "leave" }));
+        // The encryption state and its code come first, in the meeting's header; then the controls.
+        Assert.That(order, Is.EqualTo(new[] { "e2ee-compared", "microphone", "camera", "share", "view", "hand", "lock", "end", "leave" }));
 
         await page.Locator("#microphone").FocusAsync();
         await page.Keyboard.PressAsync("Space");

@@ -29,7 +29,7 @@ public sealed class MediaJourneyTests
         problems.Watch(staff);
         var host = await staff.NewPageAsync();
         await StaffSteps.BootstrapAdministratorAsync(host, appliance.BootstrapLink!, StaffSteps.Administrator);
-        await StaffSteps.BookMeetingAsync(host, MeetingNow());
+        await StaffSteps.BookMeetingAsync(host, MediaSteps.MeetingNow("Confidential"));
         var astridLink = await StaffSteps.InviteGuestAsync(host, AstridName);
         var boLink = await StaffSteps.InviteGuestAsync(host, BoName);
         await host.GetByRole(AriaRole.Link, new() { Name = "Open the meeting room" }).ClickAsync();
@@ -40,8 +40,8 @@ public sealed class MediaJourneyTests
         await using var boContext = await BrowserRun.Browser.NewContextAsync(ChromiumBrowser.ContextOptions(appliance.BaseAddress.AbsoluteUri));
         problems.Watch(astridContext);
         problems.Watch(boContext);
-        var astrid = await GuestJoinsLobbyAsync(astridContext, astridLink);
-        var bo = await GuestJoinsLobbyAsync(boContext, boLink);
+        var astrid = await MediaSteps.GuestJoinsLobbyAsync(astridContext, astridLink);
+        var bo = await MediaSteps.GuestJoinsLobbyAsync(boContext, boLink);
         await host.GetByRole(AriaRole.Button, new() { Name = $"Let in {AstridName}" }).ClickAsync();
         await host.GetByRole(AriaRole.Button, new() { Name = $"Let in {BoName}" }).ClickAsync();
         await Expect(astrid.Locator("#meeting")).ToBeVisibleAsync();
@@ -58,7 +58,7 @@ public sealed class MediaJourneyTests
         foreach (var (name, page) in people)
         {
             var others = people.Where(p => p.Item2 != page).Select(p => ids[p.Item2]).ToList();
-            await ExpectFlowingAsync(page, name, others.SelectMany(o => new[] { (o, "audio"), (o, "video") }).ToList());
+            await MediaSteps.ExpectFlowingAsync(page, name, others.SelectMany(o => new[] { (o, "audio"), (o, "video") }).ToList());
             await Expect(page.Locator("#stage figure[data-participant]")).ToHaveCountAsync(3);
         }
 
@@ -67,7 +67,7 @@ public sealed class MediaJourneyTests
         await Expect(astrid.GetByRole(AriaRole.Button, new() { Name = "Share screen" })).ToHaveAttributeAsync("aria-pressed", "true");
         foreach (var (name, page) in people.Where(p => p.Item2 != astrid))
         {
-            await ExpectFlowingAsync(page, name, [(ids[astrid], "screen")]);
+            await MediaSteps.ExpectFlowingAsync(page, name, [(ids[astrid], "screen")]);
             await Expect(page.Locator("#stage figure.screen")).ToContainTextAsync($"Screen shared by {AstridName}");
         }
 
@@ -75,30 +75,21 @@ public sealed class MediaJourneyTests
 
         // Chat from all three at once: everyone shows the same messages in the same (seq) order.
         await Task.WhenAll(
-            SendChatAsync(host, "One from the host"),
-            SendChatAsync(astrid, "Two from Astrid"),
-            SendChatAsync(bo, "Three from Bo"));
-        var orders = new List<string>();
-        foreach (var (_, page) in people)
-        {
-            await Expect(page.Locator("#chat-log li")).ToHaveCountAsync(3);
-            var seqs = await page.Locator("#chat-log li").EvaluateAllAsync<int[]>("items => items.map(i => Number(i.dataset.seq))");
-            Assert.That(seqs, Is.Ordered.Ascending.And.Unique, "chat shown by seq");
-            orders.Add(string.Join(" | ", await page.Locator("#chat-log .chat-text").AllTextContentsAsync()));
-        }
-
-        Assert.That(orders.Distinct().ToList(), Has.Count.EqualTo(1), "everyone sees the same order: " + string.Join(" / ", orders));
+            MediaSteps.SendChatAsync(host, "One from the host"),
+            MediaSteps.SendChatAsync(astrid, "Two from Astrid"),
+            MediaSteps.SendChatAsync(bo, "Three from Bo"));
+        await MediaSteps.ExpectSameChatAsync([host, astrid, bo], 3);
 
         // Astrid's connection drops: her browser resumes with a new media connection, and the media flows again both ways.
         await astrid.EvaluateAsync("() => window.applianceDebug.reconnect()");
         await Expect(astrid.Locator("#room-status")).ToHaveTextAsync("The connection is back.");
-        await ExpectFlowingAsync(astrid, "Astrid after her reconnect", [(ids[host], "audio"), (ids[host], "video"), (ids[bo], "audio"), (ids[bo], "video")]);
-        await ExpectFlowingAsync(host, "host after Astrid's reconnect", [(ids[astrid], "audio"), (ids[astrid], "video")]);
+        await MediaSteps.ExpectFlowingAsync(astrid, "Astrid after her reconnect", [(ids[host], "audio"), (ids[host], "video"), (ids[bo], "audio"), (ids[bo], "video")]);
+        await MediaSteps.ExpectFlowingAsync(host, "host after Astrid's reconnect", [(ids[astrid], "audio"), (ids[astrid], "video")]);
         await Expect(host.Locator($"#roster li[data-participant='{ids[astrid]}']")).Not.ToContainTextAsync("reconnecting");
 
         // The host removes Bo: he is told, his tiles go, and nothing of his arrives any more.
-        var boMidsAtHost = (await StatsAsync(host)).Where(s => s.ParticipantId == ids[bo]).Select(s => s.Mid).ToHashSet();
-        var boMidsAtAstrid = (await StatsAsync(astrid)).Where(s => s.ParticipantId == ids[bo]).Select(s => s.Mid).ToHashSet();
+        var boMidsAtHost = (await MediaSteps.StatsAsync(host)).Where(s => s.ParticipantId == ids[bo]).Select(s => s.Mid).ToHashSet();
+        var boMidsAtAstrid = (await MediaSteps.StatsAsync(astrid)).Where(s => s.ParticipantId == ids[bo]).Select(s => s.Mid).ToHashSet();
         await host.GetByRole(AriaRole.Button, new() { Name = $"Remove {BoName} from the meeting" }).ClickAsync();
         await Expect(bo.Locator("#finished-text")).ToHaveTextAsync("The host removed you from the meeting.");
         foreach (var (page, mids, name) in new[] { (host, boMidsAtHost, "host"), (astrid, boMidsAtAstrid, "Astrid") })
@@ -107,7 +98,7 @@ public sealed class MediaJourneyTests
             await ExpectStoppedAsync(page, name, ids[bo], mids);
         }
 
-        await ExpectFlowingAsync(astrid, "Astrid after the removal", [(ids[host], "audio"), (ids[host], "video")]);
+        await MediaSteps.ExpectFlowingAsync(astrid, "Astrid after the removal", [(ids[host], "audio"), (ids[host], "video")]);
 
         host.Dialog += async (_, dialog) => await dialog.AcceptAsync();
         await host.GetByRole(AriaRole.Button, new() { Name = "End the meeting for everyone" }).ClickAsync();
@@ -117,61 +108,16 @@ public sealed class MediaJourneyTests
         Assert.That(problems.All, Is.Empty, "console errors, script errors or Content-Security-Policy violations on the way");
     }
 
-    private static async Task<IPage> GuestJoinsLobbyAsync(IBrowserContext context, string link)
-    {
-        var page = await context.NewPageAsync();
-        await page.GotoAsync(link);
-        await page.GetByRole(AriaRole.Link, new() { Name = "Join the meeting" }).ClickAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Join now" }).ClickAsync();
-        await Expect(page.Locator("#lobby")).ToBeVisibleAsync();
-        return page;
-    }
-
-    private static async Task SendChatAsync(IPage page, string text)
-    {
-        await page.GetByLabel("Message").FillAsync(text);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Send" }).ClickAsync();
-    }
-
-    /// <summary>
-    /// Waits until every (participant, kind) has a remote track whose packets (and, for video, decoded frames) grow
-    /// between two readings a second and a half apart.
-    /// </summary>
-    private static async Task ExpectFlowingAsync(IPage page, string who, IReadOnlyList<(string ParticipantId, string Kind)> expected)
-    {
-        var deadline = TimeProvider.System.GetUtcNow() + Patience;
-        var missing = expected.ToList();
-        var last = "";
-        while (true)
-        {
-            var before = await StatsAsync(page);
-            await Task.Delay(1500);
-            var after = await StatsAsync(page);
-            missing = expected.Where(e => !after.Any(a => a.ParticipantId == e.ParticipantId && a.Kind == e.Kind && Grew(before, a))).ToList();
-            last = string.Join("; ", after.Select(a => a.ToString()));
-            if (missing.Count == 0)
-            {
-                TestContext.Out.WriteLine($"{who} receives: {last}");
-                return;
-            }
-
-            if (TimeProvider.System.GetUtcNow() > deadline)
-            {
-                Assert.Fail($"{who} does not receive {string.Join(", ", missing.Select(m => $"{m.Kind} of {m.ParticipantId}"))}; stats: {last}");
-            }
-        }
-    }
-
     /// <summary>Waits until nothing labelled as the participant, nor any track that was theirs and is unlabelled now, grows.</summary>
     private static async Task ExpectStoppedAsync(IPage page, string who, string participantId, HashSet<string> formerMids)
     {
         var deadline = TimeProvider.System.GetUtcNow() + Patience;
         while (true)
         {
-            var before = await StatsAsync(page);
+            var before = await MediaSteps.StatsAsync(page);
             await Task.Delay(1500);
-            var after = await StatsAsync(page);
-            var still = after.Where(a => (a.ParticipantId == participantId || (a.ParticipantId is null && formerMids.Contains(a.Mid))) && Grew(before, a)).ToList();
+            var after = await MediaSteps.StatsAsync(page);
+            var still = after.Where(a => (a.ParticipantId == participantId || (a.ParticipantId is null && formerMids.Contains(a.Mid))) && MediaSteps.Grew(before, a)).ToList();
             if (still.Count == 0)
             {
                 TestContext.Out.WriteLine($"{who} after the removal: {string.Join("; ", after.Select(a => a.ToString()))}");
@@ -183,38 +129,5 @@ public sealed class MediaJourneyTests
                 Assert.Fail($"{who} still receives media of the removed participant: {string.Join("; ", still)}");
             }
         }
-    }
-
-    private static bool Grew(IReadOnlyList<TrackStats> before, TrackStats now)
-    {
-        var earlier = before.FirstOrDefault(b => b.Mid == now.Mid);
-        var packets = now.PacketsReceived > (earlier?.PacketsReceived ?? 0);
-        var frames = now.Kind == "audio" || now.FramesDecoded > (earlier?.FramesDecoded ?? 0);
-        return packets && frames;
-    }
-
-    private static async Task<IReadOnlyList<TrackStats>> StatsAsync(IPage page)
-    {
-        var stats = await page.EvaluateAsync<JsonElement>("() => window.applianceDebug.stats()");
-        return [.. stats.EnumerateArray().Select(s => new TrackStats(
-            s.GetProperty("mid").GetString()!,
-            s.GetProperty("kind").GetString()!,
-            s.GetProperty("participantId").ValueKind == JsonValueKind.String ? s.GetProperty("participantId").GetString() : null,
-            s.GetProperty("packetsReceived").GetInt64(),
-            s.GetProperty("framesDecoded").GetInt64(),
-            s.GetProperty("bytesReceived").GetInt64()))];
-    }
-
-    private static MeetingToBook MeetingNow()
-    {
-        var now = TimeProvider.System.GetUtcNow();
-        var start = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, TimeSpan.Zero);
-        return StaffSteps.ConfidentialMeeting() with { StartsAt = start, EndsAt = start.AddHours(1) };
-    }
-
-    private sealed record TrackStats(string Mid, string Kind, string? ParticipantId, long PacketsReceived, long FramesDecoded, long BytesReceived)
-    {
-        public override string ToString() =>
-            $"mid {Mid} {Kind} of {ParticipantId ?? "nobody"}: {PacketsReceived} packets, {FramesDecoded} frames, {BytesReceived} bytes";
     }
 }

@@ -13,6 +13,14 @@ public class ClassificationCatalogTests
     }
 
     [Test]
+    public void Basic_requires_end_to_end_encryption_for_confidential_only()
+    {
+        Assert.That(
+            ClassificationCatalog.Basic.Levels.Select(l => (l.Id, l.EndToEndEncryptionRequired)),
+            Is.EqualTo(new[] { ("open", false), ("internal", false), ("confidential", true) }));
+    }
+
+    [Test]
     public void Basic_levels_have_distinct_increasing_ranks()
     {
         Assert.That(ClassificationCatalog.Basic.Levels.Select(l => l.Rank), Is.Ordered.Ascending.And.Unique);

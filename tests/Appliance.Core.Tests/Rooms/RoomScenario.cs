@@ -52,9 +52,9 @@ internal sealed class RoomScenario
         return guest;
     }
 
-    public Person Enter(RoomEntrant entrant)
+    public Person Enter(RoomEntrant entrant, string? publicKey = null)
     {
-        var entry = Room.Join(entrant);
+        var entry = Room.Join(entrant, publicKey);
         Assert.That(entry.Decision.Refusal, Is.Null, $"{entrant.DisplayName} should get in");
         return new Person(entry.Participant!.Id, new RoomActor(entry.Participant.Id, entry.Connection), entry);
     }

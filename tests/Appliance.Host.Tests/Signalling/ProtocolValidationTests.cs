@@ -165,9 +165,36 @@ public sealed class ProtocolValidationTests
         yield return Case("a_short_fingerprint", "{\"v\":1,\"type\":\"hello\",\"ticket\":\"abc\",\"dtlsFingerprint\":\"AB:CD\"}", "invalid-field", "dtlsFingerprint");
         yield return Case("a_fingerprint_with_the_algorithm", "{\"v\":1,\"type\":\"hello\",\"ticket\":\"abc\",\"dtlsFingerprint\":\"sha-256 " + string.Join(':', Enumerable.Repeat("AB", 32)) + "\"}", "invalid-field", "dtlsFingerprint");
         yield return Case("a_fingerprint_of_non_hex", "{\"v\":1,\"type\":\"hello\",\"ticket\":\"abc\",\"dtlsFingerprint\":\"" + string.Join(':', Enumerable.Repeat("GG", 32)) + "\"}", "invalid-field", "dtlsFingerprint");
+        yield return Case("a_public_key_of_31_bytes", Hello("\"" + new string('B', 42) + "\""), "invalid-field", "e2eePublicKey");
+        yield return Case("a_public_key_of_33_bytes", Hello("\"" + new string('B', 44) + "\""), "invalid-field", "e2eePublicKey");
+        yield return Case("a_padded_public_key", Hello("\"" + new string('B', 43) + "=\""), "invalid-field", "e2eePublicKey");
+        yield return Case("a_public_key_in_plain_base64", Hello("\"" + new string('B', 41) + "+/\""), "invalid-field", "e2eePublicKey");
+        yield return Case("a_public_key_with_stray_bits", Hello("\"" + new string('B', 42) + "B\""), "invalid-field", "e2eePublicKey");
+        yield return Case("an_all_zero_public_key", Hello("\"" + new string('A', 43) + "\""), "invalid-field", "e2eePublicKey");
+        yield return Case("a_public_key_as_a_number", Hello("42"), "invalid-field", "e2eePublicKey");
+        yield return Case("chat_with_text_and_sealed", "{\"v\":1,\"type\":\"chat\",\"text\":\"hi\",\"sealed\":\"AAAA\"}", "invalid-field", "text");
+        yield return Case("chat_with_neither_text_nor_sealed", "{\"v\":1,\"type\":\"chat\"}", "invalid-field", "text");
+        yield return Case("sealed_chat_not_base64url", "{\"v\":1,\"type\":\"chat\",\"sealed\":\"AA==\"}", "invalid-field", "sealed");
+        yield return Case("sealed_chat_over_8_KiB", "{\"v\":1,\"type\":\"chat\",\"sealed\":\"" + new string('A', 11_000) + "\"}", "invalid-field", "sealed");
+        yield return Case("a_key_without_sealed", Key("\"k3jz5q2w7m4n6p2r2t4v6x2z2b\"", "1", null), "missing-field", "sealed");
+        yield return Case("a_key_without_a_recipient", "{\"v\":1,\"type\":\"e2ee-key\",\"gen\":1,\"sealed\":\"" + new string('A', 107) + "\"}", "missing-field", "to");
+        yield return Case("a_key_to_a_malformed_id", Key("\"../x\"", "1", new string('A', 107)), "invalid-field", "to");
+        yield return Case("a_key_of_a_negative_generation", Key("\"k3jz5q2w7m4n6p2r2t4v6x2z2b\"", "-1", new string('A', 107)), "invalid-field", "gen");
+        yield return Case("a_key_of_a_fractional_generation", Key("\"k3jz5q2w7m4n6p2r2t4v6x2z2b\"", "1.5", new string('A', 107)), "invalid-field", "gen");
+        yield return Case("a_key_of_a_huge_generation", Key("\"k3jz5q2w7m4n6p2r2t4v6x2z2b\"", "4294967296", new string('A', 107)), "invalid-field", "gen");
+        yield return Case("a_sealed_key_over_256_bytes", Key("\"k3jz5q2w7m4n6p2r2t4v6x2z2b\"", "1", new string('A', 343)), "invalid-field", "sealed");
+        yield return Case("a_sealed_key_shorter_than_enc_and_tag", Key("\"k3jz5q2w7m4n6p2r2t4v6x2z2b\"", "1", new string('A', 64)), "invalid-field", "sealed");
+        yield return Case("a_sealed_key_not_base64url", Key("\"k3jz5q2w7m4n6p2r2t4v6x2z2b\"", "1", new string('A', 100) + "!!!!!!!"), "invalid-field", "sealed");
+        yield return Case("a_key_with_an_unknown_field", "{\"v\":1,\"type\":\"e2ee-key\",\"to\":\"k3jz5q2w7m4n6p2r2t4v6x2z2b\",\"gen\":1,\"sealed\":\"" + new string('A', 107) + "\",\"key\":\"x\"}", "unknown-field", "key");
         yield return Case("a_second_hello", "{\"v\":1,\"type\":\"hello\",\"ticket\":\"abc\"}", "already-joined");
         yield return Case("an_answer_without_an_offer", "{\"v\":1,\"type\":\"answer\",\"revision\":1,\"sdp\":\"v=0\\r\\n\"}", "no-offer", "revision");
     }
+
+    private static string Hello(string publicKeyJson) =>
+        "{\"v\":1,\"type\":\"hello\",\"ticket\":\"abc\",\"e2eePublicKey\":" + publicKeyJson + "}";
+
+    private static string Key(string toJson, string gen, string? sealedKey) =>
+        "{\"v\":1,\"type\":\"e2ee-key\",\"to\":" + toJson + ",\"gen\":" + gen + (sealedKey is null ? "" : ",\"sealed\":\"" + sealedKey + "\"") + "}";
 
     [TestCaseSource(nameof(InvalidMessages))]
     public async Task Invalid_message_gets_an_error_and_the_connection_and_others_carry_on(string text, string code, string? field)

@@ -18,12 +18,15 @@ internal sealed record Connected(TestSocket Socket, JsonElement Welcome)
 /// <summary>Booking a meeting that runs now, getting join tickets from the meeting pages, and entering.</summary>
 internal static class RoomSteps
 {
-    /// <summary>Books a meeting starting this minute (the room opens for guests at once) and returns its id.</summary>
-    public static async Task<string> BookNowAsync(StaffSession organiser, string title)
+    /// <summary>
+    /// Books a meeting starting this minute (the room opens for guests at once) and returns its id. Internal by default: a
+    /// confidential meeting requires end-to-end encryption, which these test sockets do only when asked.
+    /// </summary>
+    public static async Task<string> BookNowAsync(StaffSession organiser, string title, string classification = "internal")
     {
         var now = TimeProvider.System.GetUtcNow();
         var start = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, TimeSpan.Zero);
-        var page = await Forms.SubmitAsync(organiser.Client, "/meetings/new", MeetingPages.BookingFields(title, start, start.AddHours(1), "confidential"));
+        var page = await Forms.SubmitAsync(organiser.Client, "/meetings/new", MeetingPages.BookingFields(title, start, start.AddHours(1), classification));
         if (page.Status != HttpStatusCode.Redirect || page.Location?.StartsWith("/meetings/", StringComparison.Ordinal) != true)
         {
             throw new AssertionException($"Booking answered {(int)page.Status}: {string.Join("; ", Forms.ErrorSummary(page.Body))}");
@@ -47,11 +50,11 @@ internal static class RoomSteps
         return TicketOf(page);
     }
 
-    /// <summary>Connects, says hello with the ticket and waits for the welcome.</summary>
-    public static async Task<Connected> EnterAsync(TestAppliance appliance, string ticket)
+    /// <summary>Connects, says hello with the ticket (and an E2EE public key when given) and waits for the welcome.</summary>
+    public static async Task<Connected> EnterAsync(TestAppliance appliance, string ticket, string? e2eePublicKey = null)
     {
         var socket = await TestSocket.ConnectAsync(appliance);
-        await socket.SendAsync("hello", new { ticket });
+        await socket.SendAsync("hello", e2eePublicKey is null ? new { ticket } : new { ticket, e2eePublicKey });
         var first = await socket.NextAsync();
         if (TestSocket.TypeOf(first) != "welcome")
         {

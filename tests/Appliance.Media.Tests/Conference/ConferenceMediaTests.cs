@@ -95,6 +95,26 @@ public class ConferenceMediaTests
     }
 
     [Test]
+    public async Task An_end_to_end_encrypting_browser_is_offered_vp8_alone_for_every_video_section()
+    {
+        using var rig = new ConferenceRig(new SfuOptions { LastN = 2 });
+        var alice = rig.NewBrowser("alice");
+        var bob = rig.NewBrowser("bob");
+        alice.Session = rig.Media.Join("meeting", "alice", alice.Endpoint.LocalFingerprint, alice.Signals, vp8Only: true);
+        bob.Session = rig.Media.Join("meeting", "bob", bob.Endpoint.LocalFingerprint, bob.Signals);
+        var encrypting = await alice.Signals.WaitForOfferAsync(1);
+        var plain = await bob.Signals.WaitForOfferAsync(1);
+
+        var video = (OfferText offer) => offer.Sections.Where(s => s.Kind == "video").ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(video(encrypting), Has.Count.EqualTo(5));
+            Assert.That(video(encrypting).Select(s => string.Join(' ', s.PayloadTypes)), Has.All.EqualTo("96 97"), "VP8 and its RTX only");
+            Assert.That(video(plain).Select(s => s.PayloadTypes), Has.All.Contains("102"), "others keep H.264");
+        });
+    }
+
+    [Test]
     public void Join_refuses_a_malformed_fingerprint_and_a_participant_who_is_already_in()
     {
         using var rig = new ConferenceRig();

@@ -10,13 +10,19 @@ export class Chat {
    * @param {HTMLOListElement} log
    * @param {HTMLFormElement} form
    * @param {HTMLTextAreaElement} field
-   * @param {(text: string) => boolean} send true when the message went out
+   * @param {(text: string) => boolean | Promise<boolean>} send true when the message went out (sealing it for an
+   *   end-to-end encrypted meeting takes a moment)
    */
   constructor(log, form, field, send) {
     this.#log = log;
     form.addEventListener('submit', (event) => {
       event.preventDefault();
-      if (field.value.trim() && send(field.value)) field.value = '';
+      const text = field.value;
+      if (!text.trim()) return;
+      Promise.resolve(send(text)).then((sent) => {
+        // Only what was sent is cleared, not what the person typed meanwhile.
+        if (sent && field.value === text) field.value = '';
+      });
     });
     // Enter sends, Shift+Enter makes a new line: what people expect from a chat box.
     field.addEventListener('keydown', (event) => {

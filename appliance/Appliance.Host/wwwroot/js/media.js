@@ -5,6 +5,8 @@
 'use strict';
 
 const OWN = { 0: 'audio', 1: 'video', 2: 'screen' };
+// The SFrame stream of each own track (crypto/Appliance.Crypto/E2ee/README.md, "Keys").
+const STREAM_OF = { audio: 'microphone', video: 'camera', screen: 'screen' };
 const MID_OF = { audio: '0', video: '1', screen: '2' };
 // A connection that stays "disconnected" this long, or fails, is started afresh through a signalling resume.
 const RESTART_AFTER_MS = 6000;
@@ -15,6 +17,7 @@ const RESTART_AFTER_MS = 6000;
  */
 export class MediaConnection {
   #client;
+  #keys;
   #pc = null;
   #local = { audio: null, video: null, screen: null };
   #stream = new MediaStream();
@@ -25,9 +28,14 @@ export class MediaConnection {
   #restarts = [];
   #state = 'new';
 
-  /** @param {import('./signalling.js').SignallingClient} client */
-  constructor(client) {
+  /**
+   * @param {import('./signalling.js').SignallingClient} client
+   * @param {import('./e2ee/senderkeys.js').SenderKeys | null} keys end-to-end encryption of every frame sent and
+   *   received; null when this browser cannot do it
+   */
+  constructor(client, keys = null) {
     this.#client = client;
+    this.#keys = keys;
     client.on('offer', (offer) => {
       const pc = this.#pc;
       this.#chain = this.#chain.then(() => this.#answer(pc, offer)).catch((error) => {
@@ -65,7 +73,12 @@ export class MediaConnection {
     const certificate = await RTCPeerConnection.generateCertificate({ name: 'ECDSA', namedCurve: 'P-256' });
     const fingerprint = certificate.getFingerprints().find((f) => f.algorithm === 'sha-256');
     if (!fingerprint) return {};
-    const pc = new RTCPeerConnection({ certificates: [certificate], bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
+    const pc = new RTCPeerConnection({
+      certificates: [certificate],
+      bundlePolicy: 'max-bundle',
+      rtcpMuxPolicy: 'require',
+      ...(this.#keys?.peerConnectionOptions() ?? {}),
+    });
     this.#pc = pc;
     this.#chain = Promise.resolve();
     this.#slots = new Map();
@@ -149,6 +162,13 @@ export class MediaConnection {
   async #answer(pc, offer) {
     if (!pc || pc !== this.#pc || pc.signalingState === 'closed') return;
     await pc.setRemoteDescription({ type: 'offer', sdp: offer.sdp });
+    // Before any frame flows: every sender encrypts, every receiver (whatever slot it becomes) decrypts.
+    for (const transceiver of this.#keys ? pc.getTransceivers() : []) {
+      if (transceiver.mid === null || transceiver.stopped) continue;
+      const own = OWN[transceiver.mid];
+      if (own) this.#keys.attachSender(transceiver.sender, own === 'audio' ? 'audio' : 'video', STREAM_OF[own]);
+      else this.#keys.attachReceiver(transceiver.receiver, transceiver.receiver.track.kind);
+    }
     for (const transceiver of pc.getTransceivers()) {
       const kind = OWN[transceiver.mid];
       if (!kind || transceiver.stopped || transceiver.currentDirection === 'stopped') continue;

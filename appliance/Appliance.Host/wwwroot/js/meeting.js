@@ -11,6 +11,8 @@ import { People } from './people.js';
 import { Chat } from './chat.js';
 import { loadTexts } from './texts.js';
 import { expose } from './debug.js';
+import { SenderKeys } from './e2ee/senderkeys.js';
+import { SecurityIndicator } from './security.js';
 
 const AUTO_JOIN_KEY = 'appliance.autojoin';
 
@@ -40,13 +42,21 @@ async function start(room) {
   let queueNotice = null;
   let reconnecting = false;
 
+  // This page's key pair for end-to-end encryption, or null when the browser cannot encrypt frames.
+  let keys = null;
+  try {
+    keys = await SenderKeys.create();
+  } catch (error) {
+    console.warn('End-to-end encryption is not available in this browser', error);
+  }
   let media = null;
   const client = new SignallingClient({
     url: room.dataset.socket,
     ticket: room.dataset.ticket,
-    beforeHello: () => media.prepare(),
+    beforeHello: async () => ({ ...(await media.prepare()), ...(keys?.helloFields() ?? {}) }),
   });
-  media = new MediaConnection(client);
+  keys?.bind(client);
+  media = new MediaConnection(client, keys);
   await media.setTrack('audio', local.audio);
   await media.setTrack('video', local.video);
 
@@ -54,8 +64,45 @@ async function start(room) {
   stage.setSpeaker(choice.speakerId);
   stage.setLocal(local.video, false);
   const people = new People(t, (action, participantId) => client.send(action, { participantId }));
-  expose(media, { participantId: () => me?.participantId ?? null, reconnect: () => client.restart() });
-  const chat = new Chat($('chat-log'), $('chat-form'), $('chat-text'), (text) => Boolean(client.send('chat', { text })));
+  expose(media, { participantId: () => me?.participantId ?? null, reconnect: () => client.restart(), keys });
+  const chat = new Chat($('chat-log'), $('chat-form'), $('chat-text'), sendChat);
+  const security = new SecurityIndicator(t, {
+    box: $('e2ee'),
+    locked: $('e2ee-locked'),
+    open: $('e2ee-open'),
+    text: $('e2ee-text'),
+    codeBox: $('e2ee-code-box'),
+    code: $('e2ee-code'),
+    compared: $('e2ee-compared'),
+    announce: $('e2ee-announce'),
+  });
+  let e2ee = { enabled: false, required: false, epoch: 0 };
+  let roster = [];
+  let showing = Promise.resolve();
+
+  // The indicator follows the roster; the code is computed in turn so that an older roster never overwrites a newer one.
+  function showEncryption() {
+    showing = showing.then(async () => {
+      const code = keys ? await keys.securityCode() : null;
+      security.update({ supported: Boolean(keys), enabled: e2ee.enabled, roster, code });
+    }).catch((error) => console.warn('Showing the encryption state failed', error));
+  }
+
+  // Sealed in an end-to-end encrypted meeting (the server refuses plain text there), plain otherwise.
+  async function sendChat(text) {
+    if (!e2ee.enabled) return Boolean(client.send('chat', { text }));
+    const sealed = keys ? await keys.sealChat(text) : null;
+    return Boolean(sealed && client.send('chat', { sealed }));
+  }
+
+  async function showChat(message) {
+    if (typeof message.sealed !== 'string') {
+      chat.add(message);
+      return;
+    }
+    const text = keys ? await keys.openChat(message.sealed) : null;
+    chat.add({ ...message, text: text ?? t('room.chat.unreadable') });
+  }
 
   const state = () => ({
     audioMuted: !local.audio || !local.audio.enabled,
@@ -80,18 +127,22 @@ async function start(room) {
     $('hand').textContent = t(handRaised ? 'room.hand.lower' : 'room.hand.raise');
   }
 
-  function enterMeeting(roster) {
+  function enterMeeting(participants, encryption) {
     const first = !admitted;
     admitted = true;
     show('lobby', false);
     show('meeting', true);
-    if (roster) onRoster(roster);
+    if (participants) onRoster(participants, encryption);
     renderControls();
     sendState();
     if (first) $('meeting-title').focus();
   }
 
-  function onRoster(participants) {
+  function onRoster(participants, encryption) {
+    roster = participants;
+    if (encryption) e2ee = encryption;
+    keys?.roster(participants, encryption);
+    showEncryption();
     people.setRoster(participants);
     stage.setRoster(participants);
     const mine = participants.find((p) => p.participantId === me?.participantId);
@@ -127,11 +178,13 @@ async function start(room) {
   client.on('welcome', (message) => {
     me = message;
     locked = message.locked;
+    if (message.e2ee) e2ee = message.e2ee;
+    keys?.welcome(message);
     people.setMe(message);
     stage.setMe(message.participantId);
     show('queue', message.role === 'host');
     if (message.state === 'admitted') {
-      enterMeeting(message.roster);
+      enterMeeting(message.roster, message.e2ee);
       say(t(reconnecting ? 'room.reconnected' : 'room.joined'));
     } else {
       show('lobby', true);
@@ -145,7 +198,9 @@ async function start(room) {
     enterMeeting(null);
     say(t('room.admitted'));
   });
-  client.on('roster', (message) => onRoster(message.participants));
+  client.on('roster', (message) => onRoster(message.participants, message.e2ee));
+  client.on('e2ee-key', (message) => { keys?.receiveKey(message).catch((error) => console.warn('A sender key did not open', error)); });
+  keys?.on('change', () => showEncryption());
   client.on('lobby-queue', (message) => {
     people.setQueue(message.waiting);
     if (message.waiting.length > waitingCount) {
@@ -156,7 +211,7 @@ async function start(room) {
     }
     waitingCount = message.waiting.length;
   });
-  client.on('chat', (message) => chat.add(message));
+  client.on('chat', (message) => { showChat(message).catch((error) => console.warn('Showing a chat message failed', error)); });
   client.on('locked', (message) => {
     locked = message.locked;
     renderControls();

@@ -10,7 +10,7 @@ export const PROTOCOL_VERSION = 1;
 const FINAL_TYPES = new Set(['ended', 'removed', 'rejected']);
 const FINAL_ERRORS = new Set([
   'invalid-ticket', 'invalid-resume', 'hello-timeout', 'meeting-cancelled', 'meeting-ended', 'meeting-over', 'too-early',
-  'meeting-locked', 'meeting-full', 'refused', 'replaced', 'too-many-invalid',
+  'meeting-locked', 'meeting-full', 'refused', 'replaced', 'too-many-invalid', 'e2ee-required',
 ]);
 // Close codes after which reconnecting would not help (normal end, policy, too big, replaced by another window).
 const FINAL_CLOSE_CODES = new Set([1000, 1008, 1009, 4000]);
