@@ -1,5 +1,6 @@
 using Appliance.Core.Classification;
 using Appliance.Core.Identity;
+using Appliance.Core.Policy;
 using Appliance.Core.Validation;
 
 namespace Appliance.Core.Meetings;
@@ -8,10 +9,22 @@ namespace Appliance.Core.Meetings;
 public sealed class MeetingBook
 {
     private readonly IMeetingStore _store;
-    private readonly ClassificationCatalog _catalog;
+    private readonly Func<ClassificationCatalog> _catalog;
     private readonly TimeProvider _time;
 
+    /// <summary>A book over a fixed set of levels.</summary>
     public MeetingBook(IMeetingStore store, ClassificationCatalog catalog, TimeProvider time)
+        : this(store, () => catalog, time)
+    {
+    }
+
+    /// <summary>A book over the levels of the policy in force, which may change while the appliance runs.</summary>
+    public MeetingBook(IMeetingStore store, ActivePolicy policy, TimeProvider time)
+        : this(store, () => policy.Catalog, time)
+    {
+    }
+
+    private MeetingBook(IMeetingStore store, Func<ClassificationCatalog> catalog, TimeProvider time)
     {
         _store = store;
         _catalog = catalog;
@@ -29,7 +42,7 @@ public sealed class MeetingBook
 
         var errors = new ValidationErrors();
         var now = _time.GetUtcNow();
-        var valid = MeetingRules.Validate(draft, _catalog, now, errors);
+        var valid = MeetingRules.Validate(draft, _catalog(), now, errors);
         if (valid is null)
         {
             return Outcome<Meeting>.Invalid(errors);
