@@ -1,20 +1,24 @@
 using System.Globalization;
 using System.Security.Authentication;
 using System.Threading.RateLimiting;
+using Appliance.Core.Audit;
 using Appliance.Core.Classification;
 using Appliance.Core.Identity;
 using Appliance.Core.Invitations;
 using Appliance.Core.Localization;
 using Appliance.Core.Meetings;
+using Appliance.Core.Policy;
 using Appliance.Host.Api;
 using Appliance.Host.Meetings;
 using Appliance.Host.Configuration;
 using Appliance.Host.Identity;
 using Appliance.Host.Operations;
+using Appliance.Host.Policy;
 using Appliance.Host.Security;
 using Appliance.Host.Signalling;
 using Appliance.Host.Tls;
 using Appliance.Storage;
+using Appliance.Storage.Audit;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Localization;
@@ -62,15 +66,38 @@ public static class ApplianceApp
         builder.Services.AddSingleton(database.Identity);
         builder.Services.AddSingleton(database.Meetings);
         builder.Services.AddSingleton(database.Invitations);
+        builder.Services.AddSingleton(database.Policies);
+
+        // The preset is checked before anything else opens: a mistyped id must stop the start, not install "basic".
+        var policyOptions = builder.Configuration.GetSection(PolicyOptions.Section).Get<PolicyOptions>() ?? new PolicyOptions();
+        var preset = policyOptions.ValidatedPreset();
+        builder.Services.AddSingleton(policyOptions);
+
+        // Opened here so that an unreadable log stops the start; handed to the container through a factory so that the
+        // container disposes it (closing the file with a final signed checkpoint) when the host shuts down.
+        var auditLog = FileAuditLog.Open(new AuditLogOptions { DataDirectory = dataDirectory }, time);
+        builder.Services.AddSingleton(_ => auditLog);
+        builder.Services.AddSingleton<IAuditLog>(sp => sp.GetRequiredService<FileAuditLog>());
 
         var certificate = ServerCertificate.Load(options.Tls, dataDirectory, time);
         builder.Services.AddSingleton(certificate);
 
-        builder.Services.AddSingleton(ClassificationCatalog.Basic);
+        builder.Services.AddSingleton<PolicyAdministration>();
+        builder.Services.AddSingleton<PolicyEnforcement>();
+        builder.Services.AddSingleton(new ActivePolicy(preset));
+        // Resolved per use, so that pages and endpoints always show the levels of the version in force.
+        builder.Services.AddTransient(sp => sp.GetRequiredService<ActivePolicy>().Catalog);
+        // First of the hosted services: the policy in force is loaded before the rooms and sockets start.
+        builder.Services.AddHostedService<PolicyStartup>();
         builder.Services.AddSingleton(Texts.Embedded);
         builder.Services.AddSingleton<LocalAccounts>();
-        builder.Services.AddSingleton<MeetingBook>();
-        builder.Services.AddSingleton<GuestInvitations>();
+        builder.Services.AddSingleton<MeetingPolicy>();
+        builder.Services.AddSingleton<GuestEntryPolicy>();
+        builder.Services.AddSingleton<Audit.StaffSignInAudit>();
+        builder.Services.AddSingleton(sp => new MeetingBook(sp.GetRequiredService<IMeetingStore>(), sp.GetRequiredService<MeetingPolicy>(), sp.GetRequiredService<IAuditLog>(), time));
+        builder.Services.AddSingleton(sp => new GuestInvitations(
+            sp.GetRequiredService<IInvitationStore>(), sp.GetRequiredService<IMeetingStore>(), sp.GetRequiredService<MeetingBook>(),
+            sp.GetRequiredService<MeetingPolicy>(), sp.GetRequiredService<IAuditLog>(), time));
         builder.Services.AddSingleton<DisplayTime>();
         builder.Services.AddSingleton<ApplianceMetrics>();
         builder.Services.AddSingleton<BootstrapAnnouncer>();
@@ -80,6 +107,8 @@ public static class ApplianceApp
         // sockets close before the media connections do.
         Media.MediaPlane.Add(builder.Services, builder.Configuration, time);
         SignallingEndpoint.Add(builder.Services, builder.Configuration, time);
+        builder.Services.AddSingleton<RetentionJob>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RetentionJob>());
 
         ConfigureKestrel(builder, options, certificate);
 

@@ -44,6 +44,30 @@ public enum AuditAction
 
     /// <summary>The audit log was verified.</summary>
     AuditVerified,
+
+    /// <summary>A guest invitation was revoked.</summary>
+    InvitationRevoked,
+
+    /// <summary>A host turned someone in the lobby away (or the policy did: see the actor and outcome).</summary>
+    Rejected,
+
+    /// <summary>A host removed someone from a meeting.</summary>
+    Removed,
+
+    /// <summary>A meeting was ended for everyone.</summary>
+    MeetingEnded,
+
+    /// <summary>A staff member created a personal API token.</summary>
+    ApiTokenCreated,
+
+    /// <summary>A staff member revoked a personal API token.</summary>
+    ApiTokenRevoked,
+
+    /// <summary>A retention job deleted data past its level's retention time.</summary>
+    RetentionDeleted,
+
+    /// <summary>A booked meeting was changed.</summary>
+    MeetingChanged,
 }
 
 /// <summary>How it ended.</summary>

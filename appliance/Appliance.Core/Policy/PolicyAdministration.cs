@@ -75,18 +75,34 @@ public sealed class PolicyAdministration(IPolicyStore store, IAuditLog audit, Ti
             return await RefuseAsync<PolicyVersion>(officer, AuditAction.PolicyInstalled, presetId, FailureKind.Forbidden, PolicyMessages.NotSecurityOfficer, cancellationToken).ConfigureAwait(false);
         }
 
+        return await InstallAsync(officer.UserId, presetId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Puts the preset the operator configured in force as version 1 when the appliance first starts, installed by
+    /// <see cref="SystemActor"/>: at that moment no security officer can exist yet. Only ever creates version 1, so
+    /// it cannot replace or change a policy in force (then it returns <see cref="PolicyMessages.AlreadyInstalled"/>).
+    /// </summary>
+    public Task<Outcome<PolicyVersion>> InstallAtFirstStartAsync(string presetId, CancellationToken cancellationToken = default) =>
+        InstallAsync(SystemActor, presetId, cancellationToken);
+
+    /// <summary>The audit actor of what the appliance does by itself (installation, retention jobs).</summary>
+    public const string SystemActor = "system";
+
+    private async Task<Outcome<PolicyVersion>> InstallAsync(string actorId, string presetId, CancellationToken cancellationToken)
+    {
         if (!PolicyPresets.TryGet(presetId, out var preset))
         {
             return Outcome<PolicyVersion>.Fail(FailureKind.Invalid, PolicyMessages.UnknownPreset);
         }
 
-        var version = new PolicyVersion(preset.WithVersion(1), PolicyVersionKind.Installed, time.GetUtcNow(), officer.UserId, null, [], null);
+        var version = new PolicyVersion(preset.WithVersion(1), PolicyVersionKind.Installed, time.GetUtcNow(), actorId, null, [], null);
         if (!await store.TryAddVersionAsync(version, cancellationToken).ConfigureAwait(false))
         {
             return Outcome<PolicyVersion>.Fail(FailureKind.Conflict, PolicyMessages.AlreadyInstalled);
         }
 
-        await audit.AppendAsync(new AuditEvent(officer.UserId, AuditAction.PolicyInstalled, "v1", AuditOutcome.Success, new Dictionary<string, string> { ["preset"] = preset.SchemeId }), cancellationToken).ConfigureAwait(false);
+        await audit.AppendAsync(new AuditEvent(actorId, AuditAction.PolicyInstalled, "v1", AuditOutcome.Success, new Dictionary<string, string> { ["preset"] = preset.SchemeId }), cancellationToken).ConfigureAwait(false);
         Applied?.Invoke(this, new PolicyAppliedEventArgs(version));
         return Outcome<PolicyVersion>.Ok(version);
     }

@@ -51,9 +51,13 @@ public sealed class MeetingRooms
 
     /// <summary>
     /// Someone with a checked ticket enters a meeting: refused when the meeting is cancelled, ended, over or (for anyone
-    /// but its host) not yet open; otherwise as <see cref="MeetingRoom.Join"/> decides. Opens the room when needed.
+    /// but its host) not yet open; otherwise as <see cref="MeetingRoom.Join(RoomEntrant, string?, bool)"/> decides. Opens the room when needed.
     /// </summary>
-    public RoomEntry Enter(Meeting meeting, RoomEntrant entrant, string? publicKey = null)
+    /// <param name="meeting">The meeting.</param>
+    /// <param name="entrant">Who enters.</param>
+    /// <param name="publicKey">Their page's E2EE public key; null when it cannot do E2EE.</param>
+    /// <param name="direct">Admits a non-host without the lobby (the classification policy allows it).</param>
+    public RoomEntry Enter(Meeting meeting, RoomEntrant entrant, string? publicKey = null, bool direct = false)
     {
         ArgumentNullException.ThrowIfNull(meeting);
         ArgumentNullException.ThrowIfNull(entrant);
@@ -75,7 +79,7 @@ public sealed class MeetingRooms
                 _rooms.Add(meeting.Id, room);
             }
 
-            return room.Join(entrant, publicKey);
+            return room.Join(entrant, publicKey, direct);
         }
     }
 

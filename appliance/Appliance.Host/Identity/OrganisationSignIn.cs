@@ -166,6 +166,17 @@ public static class OrganisationSignIn
         var accounts = context.HttpContext.RequestServices.GetRequiredService<OrganisationAccounts>();
         var result = await accounts.SignInAsync(identity, context.HttpContext.RequestAborted);
         metrics.SignIn("oidc_" + result.Status.ToString().ToLowerInvariant());
+        var signInAudit = context.HttpContext.RequestServices.GetRequiredService<Audit.StaffSignInAudit>();
+        if (result.Status == OrganisationSignInStatus.SignedIn)
+        {
+            await signInAudit.SignedInAsync(context.HttpContext, result.User!.Id, StaffAuthentication.OidcMethod, identity.Amr, identity.Acr);
+        }
+        else
+        {
+            // The refusal's kind is the step: too weak, no mapped role, disabled here. Never the IdP's tokens.
+            await signInAudit.FailedAsync(context.HttpContext, result.User?.Id, StaffAuthentication.OidcMethod, result.Status.ToString().ToLowerInvariant(), lockedOut: false);
+        }
+
         switch (result.Status)
         {
             case OrganisationSignInStatus.SignedIn:

@@ -22,6 +22,11 @@ public sealed class SignOutModel(ApplianceOptions options) : AppPageModel
     public async Task<IActionResult> OnPostAsync()
     {
         var signedInAtIdp = User.FindFirst(StaffAuthentication.MethodClaim)?.Value == StaffAuthentication.OidcMethod;
+        if (StaffAuthentication.ActorOf(User) is { } actor)
+        {
+            await HttpContext.RequestServices.GetRequiredService<Audit.StaffSignInAudit>().SignedOutAsync(HttpContext, actor.UserId);
+        }
+
         await HttpContext.SignOutAsync(StaffAuthentication.CookieScheme);
         if (!signedInAtIdp || !options.Oidc.Enabled || !options.Oidc.SignOutAtIdp ||
             await OrganisationSignIn.EndSessionEndpointAsync(HttpContext) is not { } endpoint)

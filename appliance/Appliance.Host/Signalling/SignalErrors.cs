@@ -36,6 +36,10 @@ internal static class SignalErrors
     public const string E2eeChatUnavailable = "e2ee-chat-unavailable";
     public const string NoPublicKey = "no-public-key";
 
+    // The classification policy refused (audited); the error's message is the policy's reason. On a hello the
+    // connection is then closed.
+    public const string PolicyDenied = "policy-denied";
+
     // Entering failed: the connection is closed after the error.
     public const string InvalidTicket = "invalid-ticket";
     public const string InvalidResume = "invalid-resume";
@@ -61,7 +65,7 @@ internal static class SignalErrors
         AlreadyJoined, RateLimited, NotAllowed, NotInLobby, NotAdmitted, UnknownParticipant, NotOnSelf, NotOnHost, InvalidText,
         TextTooLong, NotInRoom, NoOffer, InvalidTicket, InvalidResume, HelloTimeout, MeetingCancelled, MeetingEnded, MeetingOver,
         TooEarly, MeetingLocked, MeetingFull, Refused, Replaced, TooManyInvalid, ServerError, E2eeChatRequired, E2eeChatUnavailable,
-        NoPublicKey, E2eeRequired,
+        NoPublicKey, E2eeRequired, PolicyDenied,
     ];
 
     /// <summary>The text key of a code.</summary>

@@ -12,14 +12,27 @@ internal static class MediaSteps
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
-    public static async Task<IPage> GuestJoinsLobbyAsync(IBrowserContext context, string link)
+    public static async Task<IPage> GuestJoinsLobbyAsync(IBrowserContext context, string link, string? pin = null)
     {
         var page = await context.NewPageAsync();
         await page.GotoAsync(link);
+        await EnterPinAsync(page, pin);
         await page.GetByRole(AriaRole.Link, new() { Name = "Join the meeting" }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Join now" }).ClickAsync();
         await Expect(page.Locator("#lobby")).ToBeVisibleAsync();
         return page;
+    }
+
+    /// <summary>On a guest link that asks for a PIN (levels that require link and PIN), enters it.</summary>
+    public static async Task EnterPinAsync(IPage page, string? pin)
+    {
+        if (pin is null)
+        {
+            return;
+        }
+
+        await page.GetByLabel("PIN", new() { Exact = true }).FillAsync(pin);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
     }
 
     public static async Task SendChatAsync(IPage page, string text)
@@ -102,7 +115,7 @@ internal static class MediaSteps
     {
         var now = TimeProvider.System.GetUtcNow();
         var start = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, TimeSpan.Zero);
-        return StaffSteps.ConfidentialMeeting() with { StartsAt = start, EndsAt = start.AddHours(1), Classification = classification };
+        return StaffSteps.InternalMeeting() with { StartsAt = start, EndsAt = start.AddHours(1), Classification = classification };
     }
 
     public sealed record TrackStats(string Mid, string Kind, string? ParticipantId, long PacketsReceived, long FramesDecoded, long BytesReceived)

@@ -24,6 +24,9 @@ public sealed class E2eeJourneyTests
     private const string AstridName = "Astrid Guest Lindqvist";
     private const string BoName = "Bo Guest Jensen";
     private const string OldBrowserName = "Olle Old Browser";
+
+    // Confidential requires link and PIN for every guest.
+    private const string GuestPin = "482915";
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
     // What a browser without encoded transforms looks like to the page (an old Firefox or Safari, say).
@@ -47,8 +50,8 @@ public sealed class E2eeJourneyTests
         await StaffSteps.BootstrapAdministratorAsync(host, appliance.BootstrapLink!, StaffSteps.Administrator);
         var details = await StaffSteps.BookMeetingAsync(host, MediaSteps.MeetingNow("Confidential"));
         var meetingId = details[(details.LastIndexOf('/') + 1)..];
-        var astridLink = await StaffSteps.InviteGuestAsync(host, AstridName);
-        var boLink = await StaffSteps.InviteGuestAsync(host, BoName);
+        var astridLink = await StaffSteps.InviteGuestAsync(host, AstridName, GuestPin);
+        var boLink = await StaffSteps.InviteGuestAsync(host, BoName, GuestPin);
         await host.GetByRole(AriaRole.Link, new() { Name = "Open the meeting room" }).ClickAsync();
         await host.GetByRole(AriaRole.Button, new() { Name = "Join now" }).ClickAsync();
         await Expect(host.Locator("#meeting")).ToBeVisibleAsync();
@@ -59,8 +62,8 @@ public sealed class E2eeJourneyTests
         await boContext.AddInitScriptAsync("window.applianceTestHooks = Object.freeze({ keepKeys: true });");
         problems.Watch(astridContext);
         problems.Watch(boContext);
-        var astrid = await MediaSteps.GuestJoinsLobbyAsync(astridContext, astridLink);
-        var bo = await MediaSteps.GuestJoinsLobbyAsync(boContext, boLink);
+        var astrid = await MediaSteps.GuestJoinsLobbyAsync(astridContext, astridLink, GuestPin);
+        var bo = await MediaSteps.GuestJoinsLobbyAsync(boContext, boLink, GuestPin);
         await host.GetByRole(AriaRole.Button, new() { Name = $"Let in {AstridName}" }).ClickAsync();
         await Expect(astrid.Locator("#meeting")).ToBeVisibleAsync();
         await host.GetByRole(AriaRole.Button, new() { Name = $"Let in {BoName}" }).ClickAsync();
@@ -222,12 +225,13 @@ public sealed class E2eeJourneyTests
         var host = await staff.NewPageAsync();
         await StaffSteps.BootstrapAdministratorAsync(host, appliance.BootstrapLink!, StaffSteps.Administrator);
         await StaffSteps.BookMeetingAsync(host, MediaSteps.MeetingNow("Confidential"));
-        var link = await StaffSteps.InviteGuestAsync(host, OldBrowserName);
+        var link = await StaffSteps.InviteGuestAsync(host, OldBrowserName, GuestPin);
 
         await using var oldContext = await BrowserRun.Browser.NewContextAsync(ChromiumBrowser.ContextOptions(appliance.BaseAddress.AbsoluteUri));
         await oldContext.AddInitScriptAsync(WithoutEncodedTransforms);
         var guest = await oldContext.NewPageAsync();
         await guest.GotoAsync(link);
+        await MediaSteps.EnterPinAsync(guest, GuestPin);
         await guest.GetByRole(AriaRole.Link, new() { Name = "Join the meeting" }).ClickAsync();
         await guest.GetByRole(AriaRole.Button, new() { Name = "Join now" }).ClickAsync();
 

@@ -29,7 +29,7 @@ public sealed class MediaJourneyTests
         problems.Watch(staff);
         var host = await staff.NewPageAsync();
         await StaffSteps.BootstrapAdministratorAsync(host, appliance.BootstrapLink!, StaffSteps.Administrator);
-        await StaffSteps.BookMeetingAsync(host, MediaSteps.MeetingNow("Confidential"));
+        await StaffSteps.BookMeetingAsync(host, MediaSteps.MeetingNow("Internal"));
         var astridLink = await StaffSteps.InviteGuestAsync(host, AstridName);
         var boLink = await StaffSteps.InviteGuestAsync(host, BoName);
         await host.GetByRole(AriaRole.Link, new() { Name = "Open the meeting room" }).ClickAsync();
