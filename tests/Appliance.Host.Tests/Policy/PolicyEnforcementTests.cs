@@ -130,9 +130,11 @@ public sealed class PolicyEnforcementTests : PolicyRoomTestBase
         var tickets = Appliance.Service<JoinTickets>();
 
         var weak = Track(await TestSocket.ConnectAsync(Appliance));
-        await weak.SendAsync("hello", new { ticket = tickets.IssueForStaff(meetingId, organiser, AuthenticationLevel.Password) });
+        // Both can encrypt (confidential requires it), so what decides is the strength of the sign-in.
+        var publicKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        await weak.SendAsync("hello", new { ticket = tickets.IssueForStaff(meetingId, organiser, AuthenticationLevel.Password), e2eePublicKey = publicKey });
         var refused = await weak.NextAsync();
-        var strong = await EnterAsync(Appliance, await StaffTicketAsync(Host, meetingId));
+        var strong = await EnterAsync(Appliance, await StaffTicketAsync(Host, meetingId), publicKey);
         Track(strong);
 
         Assert.Multiple(() =>
