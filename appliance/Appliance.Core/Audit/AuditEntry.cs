@@ -44,6 +44,21 @@ public enum AuditAction
 
     /// <summary>The audit log was verified.</summary>
     AuditVerified,
+
+    /// <summary>An operator ended a running meeting for everyone from the admin pages.</summary>
+    MeetingEndedByOperator,
+
+    /// <summary>An operator changed appliance settings (TURN, SIP) on the system page.</summary>
+    SettingsChanged,
+
+    /// <summary>An operator installed a TLS certificate (or was refused: see the outcome).</summary>
+    CertificateInstalled,
+
+    /// <summary>A backup was made.</summary>
+    BackupCreated,
+
+    /// <summary>A backup was uploaded to be restored at the next start (or was refused: see the outcome).</summary>
+    RestoreStaged,
 }
 
 /// <summary>How it ended.</summary>

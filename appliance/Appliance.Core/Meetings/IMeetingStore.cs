@@ -12,5 +12,8 @@ public interface IMeetingStore
 
     Task UpdateAsync(Meeting meeting, CancellationToken cancellationToken = default);
 
+    /// <summary>Scheduled (not cancelled) meetings that end after <paramref name="endingAfter"/>, soonest first: the booked meetings a policy change can reach.</summary>
+    Task<IReadOnlyList<Meeting>> ListScheduledAsync(DateTimeOffset endingAfter, CancellationToken cancellationToken = default);
+
     Task<int> CountAsync(CancellationToken cancellationToken = default);
 }

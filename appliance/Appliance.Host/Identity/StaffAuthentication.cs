@@ -16,6 +16,15 @@ public static class StaffAuthentication
     public const string OrganiserPolicy = "organiser";
     public const string OperatorPolicy = "operator";
     public const string ApiPolicy = "api-organiser";
+
+    /// <summary>Any role that uses some page of /admin (operator, security officer, auditor); each page narrows it.</summary>
+    public const string AdminAreaPolicy = "admin-area";
+
+    /// <summary>The policies page: security officers change, auditors read.</summary>
+    public const string PolicyReaderPolicy = "policy-reader";
+
+    /// <summary>The audit page: auditors and security officers read and export, operators verify.</summary>
+    public const string AuditReaderPolicy = "audit-reader";
     public const string StampClaim = "appliance:stamp";
 
     /// <summary>Registers the schemes and policies.</summary>
@@ -43,6 +52,9 @@ public static class StaffAuthentication
             .AddPolicy(StaffPolicy, p => p.AddAuthenticationSchemes(CookieScheme).RequireAuthenticatedUser())
             .AddPolicy(OrganiserPolicy, p => p.AddAuthenticationSchemes(CookieScheme).RequireRole(RoleNames.Organiser))
             .AddPolicy(OperatorPolicy, p => p.AddAuthenticationSchemes(CookieScheme).RequireRole(RoleNames.Operator))
+            .AddPolicy(AdminAreaPolicy, p => p.AddAuthenticationSchemes(CookieScheme).RequireRole(RoleNames.Operator, RoleNames.SecurityOfficer, RoleNames.Auditor))
+            .AddPolicy(PolicyReaderPolicy, p => p.AddAuthenticationSchemes(CookieScheme).RequireRole(RoleNames.SecurityOfficer, RoleNames.Auditor))
+            .AddPolicy(AuditReaderPolicy, p => p.AddAuthenticationSchemes(CookieScheme).RequireRole(RoleNames.Auditor, RoleNames.SecurityOfficer, RoleNames.Operator))
             .AddPolicy(ApiPolicy, p => p.AddAuthenticationSchemes(ApiTokenHandler.SchemeName).RequireRole(RoleNames.Organiser));
     }
 
