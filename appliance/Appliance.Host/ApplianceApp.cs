@@ -97,6 +97,7 @@ public static class ApplianceApp
         builder.Services.AddSingleton<InvitationLinks>();
         builder.Services.AddSingleton<Appliance.AdminUi.IApplianceStatus, ApplianceStatus>();
         builder.Services.AddSingleton<Appliance.AdminUi.ILiveMeetingControl, LiveMeetingControl>();
+        builder.Services.AddSingleton<Appliance.AdminUi.Maintenance.ISystemAdministration, SystemAdministration>();
         // The media plane before the signalling hub: hosted services start in this order and stop in reverse, so the
         // sockets close before the media connections do.
         Media.MediaPlane.Add(builder.Services, builder.Configuration, time);

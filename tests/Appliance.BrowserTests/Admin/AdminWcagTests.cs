@@ -49,6 +49,7 @@ public sealed class AdminWcagTests
     [TestCase("/admin", "Administration", "en")]
     [TestCase("/admin/meetings", "Live meetings", "en")]
     [TestCase("/admin/users", "Staff accounts", "en")]
+    [TestCase("/admin/system", "System", "en")]
     [TestCase("/admin/audit", "Audit log", "en")]
     [TestCase("/admin/policies", "Classification policy", "en")]
     [TestCase("/admin/policies?edit=confidential", "Classification policy", "en")]

@@ -7,7 +7,7 @@ namespace Appliance.Host.Tests.Admin;
 /// <summary>Who may open which admin page, what the admin navigation lists, and that every admin POST needs the antiforgery token.</summary>
 public sealed class AdminRoleGatingTests
 {
-    private static readonly string[] AdminPages = ["/admin", "/admin/users", "/admin/meetings", "/admin/policies", "/admin/audit"];
+    private static readonly string[] AdminPages = ["/admin", "/admin/users", "/admin/meetings", "/admin/system", "/admin/policies", "/admin/audit"];
 
     private TestAppliance _appliance = null!;
     private StaffSession _admin = null!;
@@ -37,9 +37,9 @@ public sealed class AdminRoleGatingTests
     }
 
     [TestCase("Operator", "/admin/policies")]
-    [TestCase("SecurityOfficer", "/admin", "/admin/meetings", "/admin/users")]
-    [TestCase("Auditor", "/admin", "/admin/meetings", "/admin/users")]
-    [TestCase("Organiser", "/admin", "/admin/meetings", "/admin/users", "/admin/policies", "/admin/audit")]
+    [TestCase("SecurityOfficer", "/admin", "/admin/meetings", "/admin/users", "/admin/system")]
+    [TestCase("Auditor", "/admin", "/admin/meetings", "/admin/users", "/admin/system")]
+    [TestCase("Organiser", "/admin", "/admin/meetings", "/admin/users", "/admin/system", "/admin/policies", "/admin/audit")]
     public async Task Each_role_opens_exactly_its_admin_pages(string role, params string[] refused)
     {
         var session = _byRole[role];
@@ -83,6 +83,9 @@ public sealed class AdminRoleGatingTests
     [TestCase("/admin/audit?handler=Verify")]
     [TestCase("/admin/users")]
     [TestCase("/admin/meetings?handler=End")]
+    [TestCase("/admin/system?handler=Network")]
+    [TestCase("/admin/system?handler=Certificate")]
+    [TestCase("/admin/system?handler=Backup")]
     public async Task Every_admin_post_needs_the_antiforgery_token(string path)
     {
         var page = await Forms.PostAsync(_admin.Client, path, Forms.Fields(("id", "x")), token: null);
