@@ -89,8 +89,12 @@ public static class ApplianceApp
         builder.Services.AddHostedService<PolicyStartup>();
         builder.Services.AddSingleton(Texts.Embedded);
         builder.Services.AddSingleton<LocalAccounts>();
-        builder.Services.AddSingleton(sp => new MeetingBook(sp.GetRequiredService<IMeetingStore>(), sp.GetRequiredService<ActivePolicy>(), time));
-        builder.Services.AddSingleton<GuestInvitations>();
+        builder.Services.AddSingleton<MeetingPolicy>();
+        builder.Services.AddSingleton<GuestEntryPolicy>();
+        builder.Services.AddSingleton(sp => new MeetingBook(sp.GetRequiredService<IMeetingStore>(), sp.GetRequiredService<MeetingPolicy>(), sp.GetRequiredService<IAuditLog>(), time));
+        builder.Services.AddSingleton(sp => new GuestInvitations(
+            sp.GetRequiredService<IInvitationStore>(), sp.GetRequiredService<IMeetingStore>(), sp.GetRequiredService<MeetingBook>(),
+            sp.GetRequiredService<MeetingPolicy>(), sp.GetRequiredService<IAuditLog>(), time));
         builder.Services.AddSingleton<DisplayTime>();
         builder.Services.AddSingleton<ApplianceMetrics>();
         builder.Services.AddSingleton<BootstrapAnnouncer>();

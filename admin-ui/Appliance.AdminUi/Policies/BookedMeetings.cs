@@ -10,7 +10,6 @@ public static class BookedMeetings
     public static BookedMeeting Of(Meeting meeting)
     {
         ArgumentNullException.ThrowIfNull(meeting);
-        // Meetings booked before policy versions were stored count as booked under the installed version.
-        return new BookedMeeting(meeting.Id, meeting.ClassificationId, 1);
+        return new BookedMeeting(meeting.Id, meeting.ClassificationId, meeting.PolicyVersion);
     }
 }

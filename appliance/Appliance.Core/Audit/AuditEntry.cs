@@ -45,8 +45,29 @@ public enum AuditAction
     /// <summary>The audit log was verified.</summary>
     AuditVerified,
 
-    /// <summary>An operator ended a running meeting for everyone from the admin pages.</summary>
-    MeetingEndedByOperator,
+    /// <summary>A guest invitation was revoked.</summary>
+    InvitationRevoked,
+
+    /// <summary>A host turned someone in the lobby away (or the policy did: see the actor and outcome).</summary>
+    Rejected,
+
+    /// <summary>A host removed someone from a meeting.</summary>
+    Removed,
+
+    /// <summary>A meeting was ended for everyone.</summary>
+    MeetingEnded,
+
+    /// <summary>A staff member created a personal API token.</summary>
+    ApiTokenCreated,
+
+    /// <summary>A staff member revoked a personal API token.</summary>
+    ApiTokenRevoked,
+
+    /// <summary>A retention job deleted data past its level's retention time.</summary>
+    RetentionDeleted,
+
+    /// <summary>A booked meeting was changed.</summary>
+    MeetingChanged,
 
     /// <summary>An operator changed appliance settings (TURN, SIP) on the system page.</summary>
     SettingsChanged,
@@ -56,9 +77,6 @@ public enum AuditAction
 
     /// <summary>A backup was made.</summary>
     BackupCreated,
-
-    /// <summary>A backup was uploaded to be restored at the next start (or was refused: see the outcome).</summary>
-    RestoreStaged,
 }
 
 /// <summary>How it ended.</summary>

@@ -1,5 +1,7 @@
+using Appliance.Core.Audit;
 using Appliance.Core.Identity;
 using Appliance.Core.Meetings;
+using Appliance.Core.Policy;
 using Appliance.Core.Validation;
 using Appliance.Crypto;
 
@@ -12,7 +14,10 @@ public sealed class GuestInvitations
     private readonly IMeetingStore _meetings;
     private readonly MeetingBook _book;
     private readonly TimeProvider _time;
+    private readonly MeetingPolicy? _policy;
+    private readonly IAuditLog? _audit;
 
+    /// <summary>Invitations without policy decisions or audit (tests of the invitation rules).</summary>
     public GuestInvitations(IInvitationStore invitations, IMeetingStore meetings, MeetingBook book, TimeProvider time)
     {
         _invitations = invitations;
@@ -21,12 +26,30 @@ public sealed class GuestInvitations
         _time = time;
     }
 
+    /// <summary>The appliance's invitations: decided by the meeting's classification policy, and audited.</summary>
+    public GuestInvitations(IInvitationStore invitations, IMeetingStore meetings, MeetingBook book, MeetingPolicy policy, IAuditLog audit, TimeProvider time)
+        : this(invitations, meetings, book, time)
+    {
+        _policy = policy;
+        _audit = audit;
+    }
+
     /// <summary>
     /// Invites a guest to one of the actor's meetings. The plain token is returned once, for the link; only its hash is kept.
     /// </summary>
+    public Task<Outcome<(Invitation Invitation, string Token)>> InviteAsync(
+        StaffActor actor, string? meetingId, string? guestName, DateTimeOffset? expiresAt, string? pin, CancellationToken cancellationToken = default) =>
+        InviteAsync(actor, meetingId, guestName, expiresAt, pin, null, cancellationToken);
+
+    /// <summary>
+    /// Invites a guest as <see cref="InviteAsync(StaffActor, string?, string?, DateTimeOffset?, string?, CancellationToken)"/>;
+    /// <paramref name="seenAs"/> is how the policy sees the inviting staff member (address, sign-in strength). A level
+    /// without guests refuses, and a level whose guests must show link and PIN requires the PIN.
+    /// </summary>
     public async Task<Outcome<(Invitation Invitation, string Token)>> InviteAsync(
-        StaffActor actor, string? meetingId, string? guestName, DateTimeOffset? expiresAt, string? pin, CancellationToken cancellationToken = default)
+        StaffActor actor, string? meetingId, string? guestName, DateTimeOffset? expiresAt, string? pin, PolicyActor? seenAs, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(actor);
         var found = await _book.GetAsync(actor, meetingId, cancellationToken);
         if (!found.Succeeded)
         {
@@ -45,6 +68,19 @@ public sealed class GuestInvitations
             return Outcome<(Invitation, string)>.Fail(FailureKind.Conflict, Messages.MeetingEnded);
         }
 
+        var pinRequired = false;
+        if (_policy is not null)
+        {
+            var context = await _policy.ContextAsync(meeting, cancellationToken: cancellationToken);
+            var decision = await _policy.DecideAsync(context, seenAs ?? PolicyActor.Staff(actor.UserId, actor.Roles, null, isHost: true), PolicyAction.Invite, cancellationToken);
+            if (!decision.Allowed)
+            {
+                return Outcome<(Invitation, string)>.Denied(decision);
+            }
+
+            pinRequired = context.Controls.GuestProof >= GuestProof.LinkAndPin;
+        }
+
         var errors = new ValidationErrors();
         var name = Text.Required(errors, "guestName", guestName, InvitationRules.MaxGuestNameLength);
         var expiry = expiresAt?.ToUniversalTime() ?? meeting.EndsAt + InvitationRules.DefaultValidityAfterEnd;
@@ -57,6 +93,10 @@ public sealed class GuestInvitations
         if (cleanPin is not null && !InvitationRules.IsValidPin(cleanPin))
         {
             errors.Add("pin", Messages.InvalidPin);
+        }
+        else if (cleanPin is null && pinRequired)
+        {
+            errors.Add("pin", Messages.PinRequiredByLevel);
         }
 
         if (!errors.IsEmpty)
@@ -77,6 +117,7 @@ public sealed class GuestInvitations
             CreatedAt = now,
         };
         await _invitations.AddAsync(invitation, cancellationToken);
+        await AuditAsync(actor.UserId, AuditAction.InvitationCreated, invitation, cancellationToken);
         return Outcome<(Invitation, string)>.Ok((invitation, token));
     }
 
@@ -111,7 +152,23 @@ public sealed class GuestInvitations
 
         var revoked = invitation with { RevokedAt = _time.GetUtcNow() };
         await _invitations.UpdateAsync(revoked, cancellationToken);
+        await AuditAsync(actor.UserId, AuditAction.InvitationRevoked, revoked, cancellationToken);
         return Outcome<Invitation>.Ok(revoked);
+    }
+
+    // By ids only: the guest's name is personal data, and the token and PIN are secrets.
+    private async Task AuditAsync(string actorId, AuditAction action, Invitation invitation, CancellationToken cancellationToken)
+    {
+        if (_audit is not null)
+        {
+            await _audit.AppendAsync(
+                new AuditEvent(actorId, action, invitation.Id, AuditOutcome.Success, new Dictionary<string, string>
+                {
+                    ["meeting"] = invitation.MeetingId,
+                    ["proof"] = invitation.PinHash is null ? "link" : "link+code",
+                }),
+                cancellationToken);
+        }
     }
 
     /// <summary>

@@ -65,4 +65,10 @@ public sealed record Meeting
     public required DateTimeOffset CreatedAt { get; init; }
 
     public DateTimeOffset? CancelledAt { get; init; }
+
+    /// <summary>
+    /// The classification policy version the meeting was booked under (1 for meetings stored before versions were
+    /// kept): its controls are the stricter of that version's and every later one's, so loosenings never reach it.
+    /// </summary>
+    public int PolicyVersion { get; init; } = 1;
 }

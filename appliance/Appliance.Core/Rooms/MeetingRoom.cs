@@ -139,7 +139,13 @@ public sealed class MeetingRoom
     /// lobby, unless the room is locked or full or a host refused them before. The same person entering again (a
     /// reload, a second window) takes over their place: admitted stays admitted.
     /// </summary>
-    public RoomEntry Join(RoomEntrant entrant)
+    public RoomEntry Join(RoomEntrant entrant) => Join(entrant, direct: false);
+
+    /// <summary>
+    /// As <see cref="Join(RoomEntrant)"/>; with <paramref name="direct"/> (the classification policy lets this person
+    /// bypass the lobby) a non-host is admitted at once instead of waiting, still subject to lock, refusal and capacity.
+    /// </summary>
+    public RoomEntry Join(RoomEntrant entrant, bool direct)
     {
         ArgumentNullException.ThrowIfNull(entrant);
         lock (_lock)
@@ -189,7 +195,7 @@ public sealed class MeetingRoom
 
             var deliveries = new List<Delivery>();
             var media = new List<MediaChange>();
-            if (isHost)
+            if (isHost || direct)
             {
                 AdmitLocked(participant, media);
                 deliveries.Add(RosterTo(Audience.Admitted, except: participant));
@@ -489,6 +495,64 @@ public sealed class MeetingRoom
 
             participant.HandRaised = raised;
             return new RoomDecision { Deliveries = [RosterTo(Audience.Admitted)] };
+        }
+    }
+
+    /// <summary>
+    /// The classification policy no longer allows screen sharing: every share stops at once. The room's state says
+    /// "not sharing" (so the roster and the media plane agree); the edge tells the sharers why.
+    /// </summary>
+    /// <returns>The decision and the participants whose share was stopped.</returns>
+    public (RoomDecision Decision, IReadOnlyList<string> Stopped) StopScreenShares()
+    {
+        lock (_lock)
+        {
+            var stopped = new List<string>();
+            var media = new List<MediaChange>();
+            foreach (var participant in _participants)
+            {
+                if (participant.Media.ScreenSharing)
+                {
+                    participant.Media = participant.Media with { ScreenSharing = false };
+                    stopped.Add(participant.Id);
+                    if (participant.MediaJoined)
+                    {
+                        media.Add(new MediaStateChanged(participant.View(), participant.Media));
+                    }
+                }
+            }
+
+            return stopped.Count == 0 || _ended
+                ? (RoomDecision.Nothing, [])
+                : (new RoomDecision { Deliveries = [RosterTo(Audience.Admitted)], Media = media }, stopped);
+        }
+    }
+
+    /// <summary>
+    /// The classification policy no longer allows guests: every guest waiting in the lobby is turned away (and, as
+    /// after a host's rejection, cannot come back in this session).
+    /// </summary>
+    public (RoomDecision Decision, IReadOnlyList<ParticipantView> Rejected) RejectGuestsInLobby()
+    {
+        lock (_lock)
+        {
+            var waiting = _participants.Where(p => p.State == PresenceState.Lobby && p.Kind == ParticipantKind.Guest).ToList();
+            if (waiting.Count == 0 || _ended)
+            {
+                return (RoomDecision.Nothing, []);
+            }
+
+            var deliveries = new List<Delivery>();
+            var media = new List<MediaChange>();
+            foreach (var guest in waiting)
+            {
+                deliveries.Add(ToOne(guest, new Rejected()));
+                Forget(guest, media);
+                _refused.Add(guest.Key);
+            }
+
+            deliveries.Add(LobbyToHosts());
+            return (new RoomDecision { Deliveries = deliveries, Media = media }, waiting.Select(p => p.View()).ToList());
         }
     }
 

@@ -51,9 +51,12 @@ public sealed class MeetingRooms
 
     /// <summary>
     /// Someone with a checked ticket enters a meeting: refused when the meeting is cancelled, ended, over or (for anyone
-    /// but its host) not yet open; otherwise as <see cref="MeetingRoom.Join"/> decides. Opens the room when needed.
+    /// but its host) not yet open; otherwise as <see cref="MeetingRoom.Join(RoomEntrant, bool)"/> decides. Opens the room when needed.
     /// </summary>
-    public RoomEntry Enter(Meeting meeting, RoomEntrant entrant)
+    public RoomEntry Enter(Meeting meeting, RoomEntrant entrant) => Enter(meeting, entrant, direct: false);
+
+    /// <summary>As <see cref="Enter(Meeting, RoomEntrant)"/>; <paramref name="direct"/> admits a non-host without the lobby.</summary>
+    public RoomEntry Enter(Meeting meeting, RoomEntrant entrant, bool direct)
     {
         ArgumentNullException.ThrowIfNull(meeting);
         ArgumentNullException.ThrowIfNull(entrant);
@@ -75,7 +78,7 @@ public sealed class MeetingRooms
                 _rooms.Add(meeting.Id, room);
             }
 
-            return room.Join(entrant);
+            return room.Join(entrant, direct);
         }
     }
 

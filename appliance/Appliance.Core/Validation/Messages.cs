@@ -7,6 +7,8 @@ namespace Appliance.Core.Validation;
 public static class Messages
 {
     public const string ValidationFailed = "validation.failed";
+    public const string PolicyDenied = "policy.denied";
+    public const string PinRequiredByLevel = "invitation.pin_required_by_level";
     public const string Required = "validation.required";
     public const string TooLong = "validation.too_long";
     public const string TooShort = "validation.too_short";

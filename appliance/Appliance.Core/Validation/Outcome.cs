@@ -19,13 +19,17 @@ public enum FailureKind
 /// <summary>The result of a domain operation: a value, or a failure the caller can show.</summary>
 public sealed class Outcome<T>
 {
-    private Outcome(T? value, FailureKind? failure, string? message, ValidationErrors? errors)
+    private Outcome(T? value, FailureKind? failure, string? message, ValidationErrors? errors, Policy.PolicyDecision? denial = null)
     {
         Value = value;
         Failure = failure;
         Message = message;
         Errors = errors;
+        Denial = denial;
     }
+
+    /// <summary>The classification policy's refusal, whose reason (en/da/sv) the caller shows as it stands.</summary>
+    public Policy.PolicyDecision? Denial { get; }
 
     /// <summary>The value when the operation succeeded.</summary>
     public T? Value { get; }
@@ -50,4 +54,11 @@ public sealed class Outcome<T>
 
     /// <summary>A failed outcome of the given kind.</summary>
     public static Outcome<T> Fail(FailureKind kind, string message) => new(default, kind, message, null);
+
+    /// <summary>Refused by the classification policy (already audited); <see cref="Denial"/> holds the reason.</summary>
+    public static Outcome<T> Denied(Policy.PolicyDecision decision)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        return new(default, FailureKind.Forbidden, Messages.PolicyDenied, null, decision);
+    }
 }

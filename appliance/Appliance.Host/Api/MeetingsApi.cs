@@ -9,6 +9,7 @@ using Appliance.Host.Configuration;
 using Appliance.Host.Identity;
 using Appliance.Host.Meetings;
 using Appliance.Host.Operations;
+using Appliance.Host.Policy;
 using Appliance.Host.Security;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -82,7 +83,7 @@ public static class MeetingsApi
             request.Agenda,
             request.Classification,
             request.Participants?.Select(p => p is null ? null! : new ParticipantDraft(p.Name, p.Role, p.Email)).ToList());
-        var outcome = await book.BookAsync(Actor(context), draft, context.RequestAborted);
+        var outcome = await book.BookAsync(Actor(context), draft, PolicyActors.Staff(context), context.RequestAborted);
         if (!outcome.Succeeded)
         {
             return Failure(outcome);
@@ -124,7 +125,7 @@ public static class MeetingsApi
         }
 
         var actor = Actor(context);
-        var outcome = await invitations.InviteAsync(actor, meetingId, request.GuestName, request.ExpiresAt, request.Pin, context.RequestAborted);
+        var outcome = await invitations.InviteAsync(actor, meetingId, request.GuestName, request.ExpiresAt, request.Pin, PolicyActors.Staff(context, isHost: true), context.RequestAborted);
         if (!outcome.Succeeded)
         {
             return Failure(outcome);
@@ -161,6 +162,17 @@ public static class MeetingsApi
         {
             var errors = outcome.Errors.ToDictionary().ToDictionary(e => e.Key, e => e.Value.Select(k => texts.Get("en", k)).ToArray());
             return TypedResults.ValidationProblem(errors, title: "The request has invalid fields.");
+        }
+
+        if (outcome.Denial is { } denial)
+        {
+            // The policy's reason as it stands (it names the level and what the caller can do), and the rule for scripts.
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status403Forbidden,
+                title: texts.Get("en", Messages.PolicyDenied),
+                detail: denial.ReasonIn("en"),
+                type: Messages.PolicyDenied,
+                extensions: new Dictionary<string, object?> { ["rule"] = denial.RuleId });
         }
 
         var status = outcome.Failure switch

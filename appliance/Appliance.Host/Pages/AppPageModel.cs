@@ -24,6 +24,13 @@ public abstract class AppPageModel : PageModel
     /// <summary>Adds a translated error for the summary.</summary>
     protected void AddError(string key) => Errors.Add(T[key]);
 
+    /// <summary>Shows a classification policy refusal with its reason, in the page's language.</summary>
+    protected void AddDenial(Appliance.Core.Policy.PolicyDecision denial)
+    {
+        ArgumentNullException.ThrowIfNull(denial);
+        Errors.Add(denial.ReasonIn(Signalling.SignallingHub.LanguageOf(System.Globalization.CultureInfo.CurrentUICulture)));
+    }
+
     /// <summary>Adds translated validation errors, each prefixed by its field's label.</summary>
     protected void AddErrors(ValidationErrors errors)
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using Appliance.Core.Policy;
 using Appliance.Core.Rooms;
 using Microsoft.AspNetCore.DataProtection;
 
@@ -10,7 +11,10 @@ namespace Appliance.Host.Signalling;
 /// <param name="MeetingId">The one meeting it is for.</param>
 /// <param name="SubjectId">The staff member's user id or the guest's invitation id.</param>
 /// <param name="ExpiresAt">Two minutes after the page was served.</param>
-public sealed record JoinTicket(ParticipantKind Kind, string MeetingId, string SubjectId, DateTimeOffset ExpiresAt);
+/// <param name="Authentication">How strongly the staff member's session was signed in (Password for guests).</param>
+/// <param name="Acr">The session's OIDC acr value, if any.</param>
+public sealed record JoinTicket(
+    ParticipantKind Kind, string MeetingId, string SubjectId, DateTimeOffset ExpiresAt, AuthenticationLevel Authentication = AuthenticationLevel.Password, string? Acr = null);
 
 /// <summary>
 /// Join tickets: the meeting page embeds one (after its own checks: the organiser's session, or the guest's link and
@@ -26,10 +30,12 @@ public sealed class JoinTickets(IDataProtectionProvider protection, TimeProvider
     private readonly IDataProtector _protector = protection.CreateProtector("Appliance.Signalling.JoinTicket.v1");
 
     /// <summary>A ticket for a member of staff.</summary>
-    public string IssueForStaff(string meetingId, string userId) => Issue(ParticipantKind.Staff, meetingId, userId);
+    /// <remarks>The socket carries no session, so the session's sign-in strength travels in the ticket for the policy.</remarks>
+    public string IssueForStaff(string meetingId, string userId, AuthenticationLevel authentication = AuthenticationLevel.Password, string? acr = null) =>
+        Issue(ParticipantKind.Staff, meetingId, userId, authentication, acr);
 
     /// <summary>A ticket for a guest's invitation.</summary>
-    public string IssueForGuest(string meetingId, string invitationId) => Issue(ParticipantKind.Guest, meetingId, invitationId);
+    public string IssueForGuest(string meetingId, string invitationId) => Issue(ParticipantKind.Guest, meetingId, invitationId, AuthenticationLevel.Password, null);
 
     /// <summary>The ticket's content, or null when it is not one of ours, was altered, or has expired.</summary>
     public JoinTicket? Read(string? ticket)
@@ -54,7 +60,7 @@ public sealed class JoinTickets(IDataProtectionProvider protection, TimeProvider
         }
 
         var parts = text.Split('|');
-        if (parts.Length != 4 ||
+        if (parts.Length is not (4 or 6) ||
             !long.TryParse(parts[3], NumberStyles.None, CultureInfo.InvariantCulture, out var expires) ||
             parts[0] is not ("staff" or "guest"))
         {
@@ -67,15 +73,21 @@ public sealed class JoinTickets(IDataProtectionProvider protection, TimeProvider
             return null;
         }
 
-        return new JoinTicket(parts[0] == "staff" ? ParticipantKind.Staff : ParticipantKind.Guest, parts[1], parts[2], expiresAt);
+        // A ticket without the strength (four parts) counts as password only: failing closed on MFA levels.
+        var authentication = parts.Length == 6 && parts[4] == "mfa" ? AuthenticationLevel.Mfa : AuthenticationLevel.Password;
+        var acr = parts.Length == 6 && parts[5].Length > 0 ? parts[5] : null;
+        return new JoinTicket(parts[0] == "staff" ? ParticipantKind.Staff : ParticipantKind.Guest, parts[1], parts[2], expiresAt, authentication, acr);
     }
 
-    private string Issue(ParticipantKind kind, string meetingId, string subjectId)
+    private string Issue(ParticipantKind kind, string meetingId, string subjectId, AuthenticationLevel authentication, string? acr)
     {
         ArgumentNullException.ThrowIfNull(meetingId);
         ArgumentNullException.ThrowIfNull(subjectId);
         var expires = (time.GetUtcNow() + Lifetime).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         var kindName = kind == ParticipantKind.Staff ? "staff" : "guest";
-        return _protector.Protect($"{kindName}|{meetingId}|{subjectId}|{expires}");
+        var strength = authentication == AuthenticationLevel.Mfa ? "mfa" : "pwd";
+        // '|' separates the fields; an acr holding one is dropped rather than allowed to shift them.
+        var cleanAcr = acr is null || acr.Contains('|', StringComparison.Ordinal) ? "" : acr;
+        return _protector.Protect($"{kindName}|{meetingId}|{subjectId}|{expires}|{strength}|{cleanAcr}");
     }
 }

@@ -41,6 +41,37 @@ internal static class ServerMessages
     /// <summary>True for events after which the recipient's connection closes (they are out of the meeting).</summary>
     public static bool EndsConnection(RoomEvent roomEvent) => roomEvent is Rejected or Removed or MeetingEnded;
 
+    /// <summary>
+    /// The classification policy in force for the meeting changed (a tightening reached it): the controls that matter
+    /// in the room now, and what was stopped for the recipient (for example their screen share).
+    /// </summary>
+    public static byte[] Policy(Appliance.Core.Policy.PolicyControls controls, string reason, IReadOnlyList<string> stopped) => Write("policy", w =>
+    {
+        ArgumentNullException.ThrowIfNull(controls);
+        w.WriteStartObject("controls");
+        w.WriteBoolean("screenShare", controls.ScreenShareAllowed);
+        w.WriteBoolean("chat", controls.ChatAllowed);
+        w.WriteBoolean("recording", controls.RecordingAllowed);
+        w.WriteString("guests", controls.Guests switch
+        {
+            Appliance.Core.Policy.GuestAccess.None => "none",
+            Appliance.Core.Policy.GuestAccess.ViaLobby => "lobby",
+            _ => "direct",
+        });
+        w.WriteBoolean("lobbyRequired", controls.LobbyRequired);
+        w.WriteBoolean("e2eeRequired", controls.EndToEndEncryptionRequired);
+        w.WriteNumber("maxParticipants", controls.MaxParticipants);
+        w.WriteEndObject();
+        w.WriteString("message", reason);
+        w.WriteStartArray("stopped");
+        foreach (var item in stopped)
+        {
+            w.WriteStringValue(item);
+        }
+
+        w.WriteEndArray();
+    });
+
     /// <summary>The first answer to a good hello.</summary>
     public static byte[] Welcome(RoomEntry entry, ClassificationLevel level, string language, int reconnectSeconds, DateTimeOffset now)
     {

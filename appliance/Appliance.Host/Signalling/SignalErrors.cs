@@ -33,6 +33,10 @@ internal static class SignalErrors
     public const string NotInRoom = "not-in-room";
     public const string NoOffer = "no-offer";
 
+    // The classification policy refused (audited); the error's message is the policy's reason. On a hello the
+    // connection is then closed.
+    public const string PolicyDenied = "policy-denied";
+
     // Entering failed: the connection is closed after the error.
     public const string InvalidTicket = "invalid-ticket";
     public const string InvalidResume = "invalid-resume";
@@ -56,7 +60,7 @@ internal static class SignalErrors
         BadJson, BinaryFrame, TooLarge, UnsupportedVersion, UnknownType, MissingField, UnknownField, InvalidField, HelloRequired,
         AlreadyJoined, RateLimited, NotAllowed, NotInLobby, NotAdmitted, UnknownParticipant, NotOnSelf, NotOnHost, InvalidText,
         TextTooLong, NotInRoom, NoOffer, InvalidTicket, InvalidResume, HelloTimeout, MeetingCancelled, MeetingEnded, MeetingOver,
-        TooEarly, MeetingLocked, MeetingFull, Refused, Replaced, TooManyInvalid, ServerError,
+        TooEarly, MeetingLocked, MeetingFull, Refused, Replaced, TooManyInvalid, ServerError, PolicyDenied,
     ];
 
     /// <summary>The text key of a code.</summary>

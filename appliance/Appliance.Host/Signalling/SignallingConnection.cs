@@ -59,6 +59,16 @@ internal sealed class SignallingConnection : IMediaSignals, IDisposable
         _refilledAt = time.GetTimestamp();
     }
 
+    /// <summary>The client's address as the appliance saw it (for the classification policy's network rule).</summary>
+    public System.Net.IPAddress? RemoteAddress { get; init; }
+
+    /// <summary>A refusal by the classification policy: the error carries the policy's reason in this connection's language.</summary>
+    public void SendDenial(Appliance.Core.Policy.PolicyDecision denial, string? about = null, string? id = null)
+    {
+        ArgumentNullException.ThrowIfNull(denial);
+        Send(ServerMessages.Error(SignalErrors.PolicyDenied, denial.ReasonIn(Language), about: about, id: id));
+    }
+
     /// <summary>The language of the page that opened it (error texts, the marking).</summary>
     public string Language { get; }
 

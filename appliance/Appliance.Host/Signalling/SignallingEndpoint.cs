@@ -84,6 +84,6 @@ public static class SignallingEndpoint
         }
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { DangerousEnableCompression = false });
-        await hub.RunAsync(socket, SignallingHub.LanguageOf(CultureInfo.CurrentUICulture), context.RequestAborted);
+        await hub.RunAsync(socket, SignallingHub.LanguageOf(CultureInfo.CurrentUICulture), context.Connection.RemoteIpAddress, context.RequestAborted);
     }
 }

@@ -1,12 +1,15 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net.WebSockets;
-using Appliance.Core.Classification;
+using System.Net;
+using Appliance.Core.Audit;
 using Appliance.Core.Identity;
 using Appliance.Core.Invitations;
 using Appliance.Core.Localization;
 using Appliance.Core.Meetings;
+using Appliance.Core.Policy;
 using Appliance.Core.Rooms;
+using Appliance.Host.Policy;
 
 namespace Appliance.Host.Signalling;
 
@@ -29,7 +32,8 @@ public sealed class SignallingHub : BackgroundService
     private readonly IMeetingStore _meetings;
     private readonly IInvitationStore _invitations;
     private readonly IIdentityStore _identity;
-    private readonly ClassificationCatalog _catalog;
+    private readonly MeetingPolicy _policy;
+    private readonly IAuditLog _audit;
     private readonly Texts _texts;
     private readonly TimeProvider _time;
     private readonly SignallingOptions _options;
@@ -39,13 +43,22 @@ public sealed class SignallingHub : BackgroundService
     private readonly ConcurrentDictionary<string, SignallingConnection> _routes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<SignallingConnection, byte> _open = new();
 
+    // The effective controls of each open room's meeting, so that chat and media decisions need no store call; replaced
+    // when a policy version is applied.
+    private readonly ConcurrentDictionary<string, PolicyControls> _controls = new(StringComparer.Ordinal);
+
+    // Each participant as the policy saw them at their hello (sign-in strength, guest proof); participant ids survive
+    // resumes, and the address is taken from the connection each time.
+    private readonly ConcurrentDictionary<string, (string MeetingId, PolicyActor SeenAs)> _actors = new(StringComparer.Ordinal);
+
     public SignallingHub(
         MeetingRooms rooms,
         JoinTickets tickets,
         IMeetingStore meetings,
         IInvitationStore invitations,
         IIdentityStore identity,
-        ClassificationCatalog catalog,
+        MeetingPolicy policy,
+        IAuditLog audit,
         Texts texts,
         TimeProvider time,
         SignallingOptions options,
@@ -58,7 +71,9 @@ public sealed class SignallingHub : BackgroundService
         _meetings = meetings;
         _invitations = invitations;
         _identity = identity;
-        _catalog = catalog;
+        _policy = policy;
+        _audit = audit;
+        policy.Active.Applied += OnPolicyApplied;
         _texts = texts;
         _time = time;
         _options = options;
@@ -67,10 +82,10 @@ public sealed class SignallingHub : BackgroundService
     }
 
     /// <summary>Runs one accepted WebSocket until it closes.</summary>
-    public async Task RunAsync(WebSocket socket, string language, CancellationToken cancellationToken)
+    public async Task RunAsync(WebSocket socket, string language, IPAddress? remoteAddress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(socket);
-        using var connection = new SignallingConnection(socket, this, language, _time, _options, _texts, _logger);
+        using var connection = new SignallingConnection(socket, this, language, _time, _options, _texts, _logger) { RemoteAddress = remoteAddress };
         _open.TryAdd(connection, 0);
         SignallingMetrics.Opened();
         try
@@ -136,6 +151,14 @@ public sealed class SignallingHub : BackgroundService
             return;
         }
 
+        // Decided before the gate: a denial is written to the audit log first, which must not hold up the room.
+        if (await PolicyRefusalAsync(connection, room, message, cancellationToken) is { } denial)
+        {
+            SignallingMetrics.Refused(SignalErrors.PolicyDenied);
+            connection.SendDenial(denial, about: message.Type, id: message.Id);
+            return;
+        }
+
         lock (GateFor(meetingId))
         {
             if (message is AnswerMessage answer)
@@ -179,6 +202,7 @@ public sealed class SignallingHub : BackgroundService
 
             Dispatch(meetingId, decision);
             LogHostAction(connection, message);
+            AuditHostAction(connection, message);
             if (message is LeaveMessage)
             {
                 _routes.TryRemove(new KeyValuePair<string, SignallingConnection>(connection.ParticipantId!, connection));
@@ -244,7 +268,7 @@ public sealed class SignallingHub : BackgroundService
 
         var ticket = _tickets.Read(hello.Ticket);
         var found = ticket is null ? null : await _meetings.FindAsync(ticket.MeetingId, cancellationToken);
-        var entrant = found is null ? null : await EntrantAsync(ticket!, cancellationToken);
+        var entrant = found is null ? null : await EntrantAsync(ticket!, found, connection.RemoteAddress, cancellationToken);
         if (found is null || entrant is null)
         {
             _logger.LogWarning("Signalling hello with an invalid or expired join ticket");
@@ -252,25 +276,131 @@ public sealed class SignallingHub : BackgroundService
             return;
         }
 
+        // The policy decides again here: the page that issued the ticket saw another request, perhaps from another
+        // network, and the room may have filled up since.
+        var (person, seenAs) = entrant.Value;
+        var room = _rooms.Find(found.Id);
+        var context = await _policy.ContextAsync(found, room is null ? 0 : room.Roster().Count + room.LobbyQueue().Count, cancellationToken: cancellationToken);
+        _controls[found.Id] = context.Controls;
+        var decision = await _policy.DecideAsync(context, seenAs, seenAs.IsGuest ? PolicyAction.JoinAsGuest : PolicyAction.JoinAsStaff, cancellationToken);
+        if (!decision.Allowed)
+        {
+            SignallingMetrics.Refused(SignalErrors.PolicyDenied);
+            connection.SendDenial(decision, about: "hello");
+            connection.Close(WebSocketCloseStatus.NormalClosure, SignalErrors.PolicyDenied);
+            return;
+        }
+
+        // Whether this person may skip the lobby is the policy's to say (hosts always do); not a denial, so not audited.
+        var direct = PolicyEngine.Decide(context, seenAs, PolicyAction.BypassLobby).Allowed;
+        RoomEntry entry;
         lock (GateFor(found.Id))
         {
-            Bind(connection, _rooms.Enter(found, entrant), hello.DtlsFingerprint, resumed: false);
+            entry = _rooms.Enter(found, person, direct);
+            if (entry.Participant is { } participant)
+            {
+                _actors[participant.Id] = (found.Id, seenAs);
+            }
+
+            Bind(connection, entry, hello.DtlsFingerprint, resumed: false);
+        }
+
+        if (direct && entry.Participant is { IsHost: false, State: PresenceState.Admitted } admitted)
+        {
+            await AuditAsync(AuditNameOf(seenAs), AuditAction.Admitted, found.Id, new Dictionary<string, string> { ["participant"] = admitted.Id, ["via"] = "policy-direct" });
         }
     }
 
     // The ticket vouched for this person two minutes ago at most; they must still be who it says.
-    private async Task<RoomEntrant?> EntrantAsync(JoinTicket ticket, CancellationToken cancellationToken)
+    private async Task<(RoomEntrant Entrant, PolicyActor SeenAs)?> EntrantAsync(JoinTicket ticket, Meeting meeting, IPAddress? address, CancellationToken cancellationToken)
     {
         if (ticket.Kind == ParticipantKind.Guest)
         {
             var invitation = await _invitations.FindAsync(ticket.SubjectId, cancellationToken);
             return invitation is not null && invitation.MeetingId == ticket.MeetingId && invitation.IsUsable(_time.GetUtcNow())
-                ? RoomEntrant.Guest(invitation.Id, invitation.GuestName)
+                ? (RoomEntrant.Guest(invitation.Id, invitation.GuestName), PolicyActors.Guest(invitation.Id, pinShown: invitation.PinHash is not null, address))
                 : null;
         }
 
         var user = await _identity.FindUserByIdAsync(ticket.SubjectId, cancellationToken);
-        return user is { Disabled: false } ? RoomEntrant.Staff(user.Id, user.DisplayName) : null;
+        if (user is not { Disabled: false })
+        {
+            return null;
+        }
+
+        var seenAs = PolicyActor.Staff(
+            user.Id,
+            user.Roles,
+            address,
+            acr: ticket.Acr,
+            authentication: ticket.Authentication,
+            isHost: string.Equals(meeting.OrganiserId, user.Id, StringComparison.Ordinal),
+            supportsEndToEndEncryption: PolicyActors.ClientSupportsEndToEndEncryption);
+        return (RoomEntrant.Staff(user.Id, user.DisplayName), seenAs);
+    }
+
+    private static string AuditNameOf(PolicyActor actor) => actor.IsGuest ? "guest:" + actor.Id : actor.Id;
+
+    private string AuditNameOf(string participantId) =>
+        _actors.TryGetValue(participantId, out var known) ? AuditNameOf(known.SeenAs) : "participant:" + participantId;
+
+    /// <summary>The room's meeting under its effective controls (cached per room until a policy version is applied).</summary>
+    private async Task<PolicyContext> RoomContextAsync(MeetingRoom room, CancellationToken cancellationToken)
+    {
+        var count = room.Roster().Count + room.LobbyQueue().Count;
+        if (!_controls.TryGetValue(room.MeetingId, out var controls))
+        {
+            controls = await _policy.EffectiveControlsAsync(room.Meeting, cancellationToken);
+            _controls[room.MeetingId] = controls;
+        }
+
+        return new PolicyContext
+        {
+            MeetingId = room.MeetingId,
+            Level = _policy.LevelOf(room.Meeting.ClassificationId),
+            EffectiveControls = controls,
+            ScheduledStart = room.Meeting.StartsAt,
+            ScheduledEnd = room.Meeting.EndsAt,
+            ParticipantCount = count,
+            Now = _time.GetUtcNow(),
+        };
+    }
+
+    /// <summary>
+    /// The policy's say on an in-meeting action: sharing a screen, chatting, admitting someone. Null when allowed; a
+    /// denial is already in the audit log.
+    /// </summary>
+    private async Task<PolicyDecision?> PolicyRefusalAsync(SignallingConnection connection, MeetingRoom room, ClientMessage message, CancellationToken cancellationToken)
+    {
+        var action = message switch
+        {
+            ChatSendMessage => PolicyAction.SendChat,
+            MediaStateMessage { State.ScreenSharing: true } => PolicyAction.ShareScreen,
+            HostActionMessage { Action: HostAction.Admit } => PolicyAction.Admit,
+            _ => (PolicyAction?)null,
+        };
+        if (action is null || !_actors.TryGetValue(connection.ParticipantId!, out var known) || room.Find(connection.ParticipantId!) is not { } self)
+        {
+            return null;
+        }
+
+        // Sharing already on stays a media-state update like any other; only turning it on is a new share.
+        if (action == PolicyAction.ShareScreen && self.Media.ScreenSharing)
+        {
+            return null;
+        }
+
+        var context = await RoomContextAsync(room, cancellationToken);
+        var decision = await _policy.DecideAsync(context, known.SeenAs with { ClientAddress = connection.RemoteAddress }, action.Value, cancellationToken);
+        if (decision.Allowed && message is HostActionMessage admit && room.Find(admit.ParticipantId) is { IsGuest: true } guest
+            && _actors.TryGetValue(guest.Id, out var guestKnown))
+        {
+            // Admitting a guest is the guest entering: decided for them as they were at their hello, so that "no guests",
+            // the proof and the participant limit hold here too.
+            decision = await _policy.DecideAsync(context with { ParticipantCount = room.Roster().Count }, guestKnown.SeenAs, PolicyAction.JoinAsGuest, cancellationToken);
+        }
+
+        return decision.Allowed ? null : decision;
     }
 
     // Under the meeting's gate.
@@ -306,7 +436,8 @@ public sealed class SignallingHub : BackgroundService
         }
 
         _routes[participant.Id] = connection;
-        var level = _catalog.TryGet(entry.Room.ClassificationId, out var found) ? found : _catalog.Levels[^1];
+        var catalog = _policy.Active.Catalog;
+        var level = catalog.TryGet(entry.Room.ClassificationId, out var found) ? found : catalog.Levels[^1];
         connection.Send(ServerMessages.Welcome(entry, level, connection.Language, (int)_rooms.Limits.ReconnectGrace.TotalSeconds, _time.GetUtcNow()));
         if (participant.State == PresenceState.Lobby)
         {
@@ -449,6 +580,16 @@ public sealed class SignallingHub : BackgroundService
         }
 
         SignallingMetrics.RoomsOpen(_rooms.Count);
+        var open = _rooms.MeetingIds.ToHashSet(StringComparer.Ordinal);
+        foreach (var meetingId in _controls.Keys.Where(id => !open.Contains(id)))
+        {
+            _controls.TryRemove(meetingId, out _);
+        }
+
+        foreach (var (participantId, known) in _actors.Where(a => !open.Contains(a.Value.MeetingId)))
+        {
+            _actors.TryRemove(participantId, out _);
+        }
     }
 
     // Security-relevant host actions are logged by id (never names, never chat); they go to the audit log once it exists.
@@ -465,6 +606,130 @@ public sealed class SignallingHub : BackgroundService
             case EndMessage:
                 _logger.LogInformation("Host {HostId} ended meeting {MeetingId} for everyone", connection.ParticipantId, connection.MeetingId);
                 break;
+        }
+    }
+
+    // Admissions, rejections, removals and the end of a meeting go to the audit log by ids, never names or chat.
+    private void AuditHostAction(SignallingConnection connection, ClientMessage message)
+    {
+        var (action, target) = message switch
+        {
+            HostActionMessage { Action: HostAction.Admit } a => (AuditAction.Admitted, a.ParticipantId),
+            HostActionMessage { Action: HostAction.Reject } r => (AuditAction.Rejected, r.ParticipantId),
+            HostActionMessage { Action: HostAction.Remove } r => (AuditAction.Removed, r.ParticipantId),
+            EndMessage => (AuditAction.MeetingEnded, (string?)null),
+            _ => ((AuditAction?)null, (string?)null),
+        };
+        if (action is null)
+        {
+            return;
+        }
+
+        var details = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (target is not null)
+        {
+            details["participant"] = target;
+            details["subject"] = AuditNameOf(target);
+        }
+
+        // Queued rather than awaited: the room's gate is held here, and the log's own lock keeps the order of entries.
+        _ = AuditAsync(AuditNameOf(connection.ParticipantId!), action.Value, connection.MeetingId!, details);
+    }
+
+    private async Task AuditAsync(string actor, AuditAction action, string meetingId, IReadOnlyDictionary<string, string> details, AuditOutcome outcome = AuditOutcome.Success)
+    {
+        try
+        {
+            await _audit.AppendAsync(new AuditEvent(actor, action, meetingId, outcome, details), CancellationToken.None);
+        }
+#pragma warning disable CA1031 // A failed audit write is logged loudly; it must not tear down the participant's connection.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            _logger.LogError(e, "Could not write {Action} for meeting {MeetingId} to the audit log", action, meetingId);
+        }
+    }
+
+    private void OnPolicyApplied(object? sender, PolicyAppliedEventArgs e) => _ = ApplyPolicyToRoomsAsync();
+
+    /// <summary>
+    /// A version came into force: every open room recomputes its effective controls (the stricter of its booked version
+    /// and the current one, so only tightenings reach it) and acts on them at once — screen shares stop, guests in the
+    /// lobby are turned away when guests are no longer allowed. Chat and the participant limit are decided per action
+    /// from the refreshed controls. Everyone in the room is told the controls now in force.
+    /// </summary>
+    internal async Task ApplyPolicyToRoomsAsync()
+    {
+        try
+        {
+            foreach (var meetingId in _rooms.MeetingIds)
+            {
+                var room = _rooms.Find(meetingId);
+                if (room is null)
+                {
+                    continue;
+                }
+
+                var controls = await _policy.EffectiveControlsAsync(room.Meeting, CancellationToken.None);
+                var before = _controls.TryGetValue(meetingId, out var known) ? known : null;
+                _controls[meetingId] = controls;
+                if (controls == before)
+                {
+                    continue;
+                }
+
+                await ApplyControlsAsync(room, controls);
+            }
+        }
+#pragma warning disable CA1031 // Runs from an event: a failure is logged, and the next decision reads the new controls anyway.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            _logger.LogError(e, "Applying a new policy version to the open rooms failed");
+        }
+    }
+
+    private async Task ApplyControlsAsync(MeetingRoom room, PolicyControls controls)
+    {
+        var meetingId = room.MeetingId;
+        var level = _policy.LevelOf(room.Meeting.ClassificationId);
+        IReadOnlyList<string> stoppedShares = [];
+        IReadOnlyList<ParticipantView> rejected = [];
+        lock (GateFor(meetingId))
+        {
+            if (!controls.ScreenShareAllowed)
+            {
+                var (decision, stopped) = room.StopScreenShares();
+                stoppedShares = stopped;
+                Dispatch(meetingId, decision);
+            }
+
+            if (controls.Guests == Appliance.Core.Policy.GuestAccess.None)
+            {
+                var (decision, turnedAway) = room.RejectGuestsInLobby();
+                rejected = turnedAway;
+                Dispatch(meetingId, decision);
+            }
+
+            var recipients = room.Roster().Select(p => p.Id).Concat(room.LobbyQueue().Select(p => p.ParticipantId));
+            foreach (var participantId in recipients)
+            {
+                if (_routes.TryGetValue(participantId, out var connection))
+                {
+                    var reason = _texts.Get(connection.Language, "signal.policy.changed");
+                    connection.Send(ServerMessages.Policy(controls, string.Format(System.Globalization.CultureInfo.InvariantCulture, reason, level.NameIn(connection.Language)), stoppedShares.Contains(participantId) ? ["screenShare"] : []));
+                }
+            }
+        }
+
+        foreach (var participantId in stoppedShares)
+        {
+            _logger.LogInformation("Screen share of participant {ParticipantId} in meeting {MeetingId} stopped by a policy change", participantId, meetingId);
+        }
+
+        foreach (var guest in rejected)
+        {
+            await AuditAsync(PolicyAdministration.SystemActor, AuditAction.Rejected, meetingId, new Dictionary<string, string> { ["participant"] = guest.Id, ["subject"] = "guest:" + guest.InvitationId, ["rule"] = PolicyRules.GuestsNotAllowed.Id }, AuditOutcome.Denied);
         }
     }
 

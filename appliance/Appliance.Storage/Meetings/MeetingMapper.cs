@@ -22,6 +22,7 @@ internal static class MeetingMapper
         ["status"] = BsonFields.Enum(meeting.Status),
         ["createdAt"] = BsonFields.Time(meeting.CreatedAt),
         ["cancelledAt"] = BsonFields.Time(meeting.CancelledAt),
+        ["policyVersion"] = meeting.PolicyVersion,
     };
 
     public static Meeting FromDocument(BsonDocument document) => new()
@@ -38,6 +39,8 @@ internal static class MeetingMapper
         Status = BsonFields.ReadEnum<MeetingStatus>(document, "status"),
         CreatedAt = BsonFields.ReadTime(document, "createdAt"),
         CancelledAt = BsonFields.ReadOptionalTime(document, "cancelledAt"),
+        // Meetings stored before policy versions existed were booked under the installed policy.
+        PolicyVersion = document["policyVersion"].IsInt32 ? document["policyVersion"].AsInt32 : 1,
     };
 
     private static BsonDocument ToDocument(MeetingParticipant participant) => new()

@@ -53,7 +53,7 @@ public sealed class MeetingsPageTests
         Assert.Multiple(() =>
         {
             Assert.That(ended.Body, Does.Contain(T.Get("en", "admin.meetings.none")));
-            Assert.That(entries.Any(e => e.Action == AuditAction.MeetingEndedByOperator && e.Target == meetingId), Is.True);
+            Assert.That(entries.Any(e => e.Action == AuditAction.MeetingEnded && e.Target == meetingId), Is.True);
         });
     }
 

@@ -26,7 +26,7 @@ public sealed class GuestLinkTests
     {
         _appliance = await TestAppliance.StartAsync();
         _admin = await StaffSession.BootstrapAsync(_appliance);
-        _meetingId = await MeetingPages.BookAsync(_admin, Title, "confidential", Agenda);
+        _meetingId = await MeetingPages.BookAsync(_admin, Title, "internal", Agenda);
     }
 
     [OneTimeTearDown]
@@ -72,7 +72,7 @@ public sealed class GuestLinkTests
             Assert.That(page.Body, Does.Match("<p class=\"agenda\">1\\. Welcome(\n|&#xA;)2\\. Your questions</p>"));
             Assert.That(text, Does.Contain(_admin.DisplayName));
             Assert.That(text, Does.Contain("Harry Guest"));
-            Assert.That(page.Body, Does.Match("<div class=\"marking marking-confidential\"[^>]*>CONFIDENTIAL</div>"));
+            Assert.That(page.Body, Does.Match("<div class=\"marking marking-internal\"[^>]*>INTERNAL</div>"));
             Assert.That(page.Body, Does.Not.Contain(Forms.TokenField), "no PIN form on a link without PIN");
             Assert.That(page.Body, Does.Contain("/language/da?returnUrl=" + Uri.EscapeDataString(issued.Path)), "switching language comes back to the waiting page");
         });
@@ -97,7 +97,7 @@ public sealed class GuestLinkTests
             Assert.That(ics.Response.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/calendar"));
             Assert.That(ics.Body, Does.StartWith("BEGIN:VCALENDAR"));
             Assert.That(Unfold(ics.Body), Does.Contain(issued.Link));
-            Assert.That(Unfold(ics.Body), Does.Contain("SUMMARY:[CONFIDENTIAL] " + Title));
+            Assert.That(Unfold(ics.Body), Does.Contain("SUMMARY:[INTERNAL] " + Title));
             Assert.That(wrongToken.Status, Is.EqualTo(HttpStatusCode.NotFound));
         });
     }
@@ -138,7 +138,7 @@ public sealed class GuestLinkTests
         var invitation = await store.FindAsync(expired.InvitationId);
         await store.UpdateAsync(invitation! with { ExpiresAt = TimeProvider.System.GetUtcNow().AddMinutes(-1) });
 
-        var cancelledMeeting = await MeetingPages.BookAsync(_admin, "To be cancelled", "confidential");
+        var cancelledMeeting = await MeetingPages.BookAsync(_admin, "To be cancelled", "internal");
         var cancelled = await MeetingPages.InviteAsync(_admin, cancelledMeeting, "Cancelled Guest");
         Assert.That((await Forms.GetAsync(guest, cancelled.Path)).Status, Is.EqualTo(HttpStatusCode.OK), "works before the meeting is cancelled");
         var cancel = await Forms.SubmitAsync(_admin.Client, "/meetings/" + cancelledMeeting, [], $"/meetings/{cancelledMeeting}?handler=Cancel");

@@ -17,7 +17,7 @@ public sealed class SecurityHeadersTests
     {
         _appliance = await TestAppliance.StartAsync();
         _admin = await StaffSession.BootstrapAsync(_appliance);
-        _meetingId = await MeetingPages.BookAsync(_admin, "Header meeting", "confidential");
+        _meetingId = await MeetingPages.BookAsync(_admin, "Header meeting", "internal");
         _invitation = await MeetingPages.InviteAsync(_admin, _meetingId, "Hedda Header");
     }
 

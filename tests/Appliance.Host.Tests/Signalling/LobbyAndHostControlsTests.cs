@@ -57,7 +57,7 @@ public sealed class LobbyAndHostControlsTests
             Assert.That(welcome.GetProperty("state").GetString(), Is.EqualTo("admitted"));
             Assert.That(welcome.GetProperty("displayName").GetString(), Is.EqualTo("Anna Jensen"));
             Assert.That(welcome.GetProperty("meeting").GetProperty("title").GetString(), Is.EqualTo("Hearing about the housing benefit"));
-            Assert.That(welcome.GetProperty("meeting").GetProperty("marking").GetString(), Is.EqualTo("CONFIDENTIAL"));
+            Assert.That(welcome.GetProperty("meeting").GetProperty("marking").GetString(), Is.EqualTo("INTERNAL"));
             Assert.That(welcome.GetProperty("resumeToken").GetString(), Has.Length.EqualTo(43));
             Assert.That(welcome.GetProperty("reconnectWithinSeconds").GetInt32(), Is.EqualTo(30));
             Assert.That(RosterIds(JsonDocument.Parse($"{{\"participants\":{welcome.GetProperty("roster").GetRawText()}}}").RootElement), Is.EqualTo(new[] { host.Id }));

@@ -42,7 +42,7 @@ public sealed class RoomPagesTests
             Assert.That(page.Body, Does.Match("<script type=\"module\" src=\"/js/meeting.js(\\?v=[^\"]+)?\"></script>"));
             Assert.That(Regex.IsMatch(page.Body, "<script(?![^>]*\\bsrc=)[^>]*>"), Is.False, "no inline script");
             Assert.That(page.Body, Does.Not.Contain("style="), "no inline style");
-            Assert.That(page.Body, Does.Contain("marking-confidential"));
+            Assert.That(page.Body, Does.Contain("marking-internal"));
             Assert.That(page.Response.Headers.CacheControl?.NoStore, Is.True, "the ticket is not cached");
         });
     }

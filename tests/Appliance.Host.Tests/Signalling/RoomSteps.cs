@@ -23,7 +23,7 @@ internal static class RoomSteps
     {
         var now = TimeProvider.System.GetUtcNow();
         var start = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, TimeSpan.Zero);
-        var page = await Forms.SubmitAsync(organiser.Client, "/meetings/new", MeetingPages.BookingFields(title, start, start.AddHours(1), "confidential"));
+        var page = await Forms.SubmitAsync(organiser.Client, "/meetings/new", MeetingPages.BookingFields(title, start, start.AddHours(1), "internal"));
         if (page.Status != HttpStatusCode.Redirect || page.Location?.StartsWith("/meetings/", StringComparison.Ordinal) != true)
         {
             throw new AssertionException($"Booking answered {(int)page.Status}: {string.Join("; ", Forms.ErrorSummary(page.Body))}");

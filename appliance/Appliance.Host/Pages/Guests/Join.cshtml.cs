@@ -5,6 +5,7 @@ using Appliance.Core.Rooms;
 using Appliance.Host.Identity;
 using Appliance.Host.Meetings;
 using Appliance.Host.Operations;
+using Appliance.Host.Policy;
 using Appliance.Host.Security;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
@@ -24,6 +25,7 @@ public sealed class GuestJoinModel(
     TimeProvider clock,
     ApplianceMetrics metrics,
     MeetingRooms rooms,
+    GuestEntryPolicy entryPolicy,
     ILogger<GuestJoinModel> logger) : AppPageModel
 {
     public GuestAccess Access { get; private set; } = GuestAccess.Invalid;
@@ -34,6 +36,9 @@ public sealed class GuestJoinModel(
 
     /// <summary>Where the "Join the meeting" button leads.</summary>
     public string RoomUrl { get; private set; } = "";
+
+    /// <summary>Why the classification policy refuses this guest (in the page's language); null when it does not.</summary>
+    public string? PolicyRefusal { get; private set; }
 
     /// <summary>When the meeting room opens for guests; null when it is open now.</summary>
     public DateTimeOffset? RoomOpensAt { get; private set; }
@@ -47,7 +52,7 @@ public sealed class GuestJoinModel(
     public async Task<IActionResult> OnGetCalendarAsync(string token)
     {
         await RedeemAsync(token, null);
-        if (Access.Status != GuestAccessStatus.Granted)
+        if (Access.Status != GuestAccessStatus.Granted || PolicyRefusal is not null)
         {
             return Page();
         }
@@ -82,6 +87,7 @@ public sealed class GuestJoinModel(
         {
             case GuestAccessStatus.Granted:
                 Level = catalog.Get(Access.Meeting!.ClassificationId);
+                PolicyRefusal = await entryPolicy.RefusalAsync(HttpContext, Access.Meeting!, Access.Invitation!, HttpContext.RequestAborted);
                 CalendarUrl = Request.Path + "?handler=Calendar";
                 RoomUrl = Request.Path + "/room";
                 if (RoomRules.CheckEntryTime(Access.Meeting!, isHost: false, clock.GetUtcNow(), rooms.Limits) == RoomRefusal.TooEarly)

@@ -4,6 +4,7 @@ using Appliance.Core.Rooms;
 using Appliance.Host.Identity;
 using Appliance.Host.Meetings;
 using Appliance.Host.Operations;
+using Appliance.Host.Policy;
 using Appliance.Host.Security;
 using Appliance.Host.Signalling;
 using Microsoft.AspNetCore.Mvc;
@@ -25,7 +26,8 @@ public sealed class GuestRoomModel(
     JoinTickets tickets,
     DisplayTime time,
     TimeProvider clock,
-    ApplianceMetrics metrics) : AppPageModel
+    ApplianceMetrics metrics,
+    GuestEntryPolicy entryPolicy) : AppPageModel
 {
     public GuestAccess Access { get; private set; } = GuestAccess.Invalid;
 
@@ -52,6 +54,12 @@ public sealed class GuestRoomModel(
 
         var meeting = Access.Meeting!;
         Level = catalog.Get(meeting.ClassificationId);
+        if (await entryPolicy.RefusalAsync(HttpContext, meeting, Access.Invitation!, HttpContext.RequestAborted) is { } refusal)
+        {
+            ClosedText = refusal;
+            return Page();
+        }
+
         switch (RoomRules.CheckEntryTime(meeting, isHost: false, clock.GetUtcNow(), rooms.Limits))
         {
             case null:

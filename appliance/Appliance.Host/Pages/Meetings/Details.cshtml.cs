@@ -66,11 +66,15 @@ public sealed class MeetingDetailsModel(
             }
         }
 
-        var outcome = await invitations.InviteAsync(Actor, meetingId, GuestName, expires, Pin, HttpContext.RequestAborted);
+        var outcome = await invitations.InviteAsync(Actor, meetingId, GuestName, expires, Pin, Policy.PolicyActors.Staff(HttpContext, isHost: true), HttpContext.RequestAborted);
         Pin = null;
         if (!outcome.Succeeded)
         {
-            if (outcome.Errors is not null)
+            if (outcome.Denial is { } denial)
+            {
+                AddDenial(denial);
+            }
+            else if (outcome.Errors is not null)
             {
                 AddErrors(outcome.Errors);
             }

@@ -50,12 +50,18 @@ public sealed class NewMeetingModel(MeetingBook book, DisplayTime time, TimeProv
             .ToList();
         if (errors.IsEmpty)
         {
-            var outcome = await book.BookAsync(Actor, new MeetingDraft(Input.Title, starts, ends, Input.Agenda, Input.Classification, participants), HttpContext.RequestAborted);
+            var outcome = await book.BookAsync(
+                Actor, new MeetingDraft(Input.Title, starts, ends, Input.Agenda, Input.Classification, participants), Policy.PolicyActors.Staff(HttpContext), HttpContext.RequestAborted);
             if (outcome.Succeeded)
             {
                 metrics.MeetingBooked();
                 logger.LogInformation("Meeting {MeetingId} booked by {UserId}", outcome.Value!.Id, outcome.Value.OrganiserId);
                 return Redirect("/meetings/" + outcome.Value.Id);
+            }
+
+            if (outcome.Denial is { } denial)
+            {
+                AddDenial(denial);
             }
 
             errors = outcome.Errors ?? errors;

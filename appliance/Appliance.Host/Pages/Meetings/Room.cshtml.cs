@@ -1,13 +1,15 @@
 using Appliance.Core.Classification;
 using Appliance.Core.Meetings;
+using Appliance.Core.Policy;
 using Appliance.Core.Rooms;
+using Appliance.Host.Policy;
 using Appliance.Host.Signalling;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Appliance.Host.Pages.Meetings;
 
 /// <summary>The organiser's meeting room: the page that opens the signalling WebSocket with a fresh join ticket.</summary>
-public sealed class MeetingRoomPageModel(MeetingBook book, MeetingRooms rooms, ClassificationCatalog catalog, JoinTickets tickets, TimeProvider clock) : AppPageModel
+public sealed class MeetingRoomPageModel(MeetingBook book, MeetingRooms rooms, ClassificationCatalog catalog, JoinTickets tickets, TimeProvider clock, MeetingPolicy policy) : AppPageModel
 {
     public Meeting? Meeting { get; private set; }
 
@@ -29,10 +31,19 @@ public sealed class MeetingRoomPageModel(MeetingBook book, MeetingRooms rooms, C
 
         Meeting = found.Value!;
         Level = catalog.Get(Meeting.ClassificationId);
+        var seenAs = PolicyActors.Staff(HttpContext, isHost: true);
+        var context = await policy.ContextAsync(Meeting, rooms.Find(Meeting.Id)?.Roster().Count ?? 0, cancellationToken: HttpContext.RequestAborted);
+        var decision = await policy.DecideAsync(context, seenAs, PolicyAction.JoinAsStaff, HttpContext.RequestAborted);
+        if (!decision.Allowed)
+        {
+            ClosedText = decision.ReasonIn(SignallingHub.LanguageOf(System.Globalization.CultureInfo.CurrentUICulture));
+            return Page();
+        }
+
         switch (RoomRules.CheckEntryTime(Meeting, isHost: true, clock.GetUtcNow(), rooms.Limits))
         {
             case null:
-                Ticket = tickets.IssueForStaff(Meeting.Id, Actor.UserId);
+                Ticket = tickets.IssueForStaff(Meeting.Id, Actor.UserId, seenAs.Authentication, seenAs.Acr);
                 break;
             case RoomRefusal.MeetingCancelled:
                 ClosedText = T["room.closed.cancelled"];

@@ -31,7 +31,7 @@ public sealed class MeetingsModel(MeetingRooms rooms, ILiveMeetingControl contro
         }
         else
         {
-            await audit.AppendAsync(new AuditEvent(actor.UserId, AuditAction.MeetingEndedByOperator, room.MeetingId, AuditOutcome.Success), HttpContext.RequestAborted);
+            await audit.AppendAsync(new AuditEvent(actor.UserId, AuditAction.MeetingEnded, room.MeetingId, AuditOutcome.Success, new Dictionary<string, string> { ["by"] = "operator" }), HttpContext.RequestAborted);
             Notice = texts.Format("admin.meetings.ended", room.Meeting.Title);
         }
 
