@@ -91,6 +91,7 @@ public static class ApplianceApp
         builder.Services.AddSingleton<LocalAccounts>();
         builder.Services.AddSingleton<MeetingPolicy>();
         builder.Services.AddSingleton<GuestEntryPolicy>();
+        builder.Services.AddSingleton<Audit.StaffSignInAudit>();
         builder.Services.AddSingleton(sp => new MeetingBook(sp.GetRequiredService<IMeetingStore>(), sp.GetRequiredService<MeetingPolicy>(), sp.GetRequiredService<IAuditLog>(), time));
         builder.Services.AddSingleton(sp => new GuestInvitations(
             sp.GetRequiredService<IInvitationStore>(), sp.GetRequiredService<IMeetingStore>(), sp.GetRequiredService<MeetingBook>(),
@@ -106,6 +107,8 @@ public static class ApplianceApp
         // sockets close before the media connections do.
         Media.MediaPlane.Add(builder.Services, builder.Configuration, time);
         SignallingEndpoint.Add(builder.Services, builder.Configuration, time);
+        builder.Services.AddSingleton<RetentionJob>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RetentionJob>());
 
         ConfigureKestrel(builder, options, certificate);
 

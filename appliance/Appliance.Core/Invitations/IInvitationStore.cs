@@ -11,6 +11,9 @@ public interface IInvitationStore
 
     Task<IReadOnlyList<Invitation>> ListByMeetingAsync(string meetingId, CancellationToken cancellationToken = default);
 
+    /// <summary>Deletes every invitation of a meeting (retention); returns how many.</summary>
+    Task<int> DeleteByMeetingAsync(string meetingId, CancellationToken cancellationToken = default);
+
     Task UpdateAsync(Invitation invitation, CancellationToken cancellationToken = default);
 
     /// <summary>Atomically adds one to the failed-PIN counter and returns the new count.</summary>

@@ -16,4 +16,10 @@ public interface IMeetingStore
     Task<IReadOnlyList<Meeting>> ListScheduledAsync(DateTimeOffset endingAfter, CancellationToken cancellationToken = default);
 
     Task<int> CountAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Meetings whose booked end is before <paramref name="before"/>, for the retention job.</summary>
+    Task<IReadOnlyList<Meeting>> ListEndedBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a meeting; false when there was none.</summary>
+    Task<bool> DeleteAsync(string id, CancellationToken cancellationToken = default);
 }

@@ -36,12 +36,14 @@ public sealed class SignInModel(LocalAccounts accounts, PendingSignIn pending, A
                 return Redirect("/signin/enrol?returnUrl=" + Uri.EscapeDataString(SafeReturnUrl));
             case SignInStatus.LockedOut:
                 logger.LogWarning("Sign-in refused: account locked ({Client})", HttpContext.Connection.RemoteIpAddress);
+                await HttpContext.RequestServices.GetRequiredService<Audit.StaffSignInAudit>().FailedAsync(HttpContext, result.User?.Id, "local", "password", lockedOut: true);
                 AddError("signin.locked");
                 return Page();
             case SignInStatus.Failed:
             case SignInStatus.SignedIn:
             default:
                 logger.LogWarning("Sign-in failed ({Client})", HttpContext.Connection.RemoteIpAddress);
+                await HttpContext.RequestServices.GetRequiredService<Audit.StaffSignInAudit>().FailedAsync(HttpContext, result.User?.Id, "local", "password", lockedOut: false);
                 AddError("signin.failed");
                 Password = null;
                 return Page();

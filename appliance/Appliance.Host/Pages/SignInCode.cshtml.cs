@@ -42,8 +42,10 @@ internal static class SignInFlow
     public static async Task<IActionResult> CompleteAsync(AppPageModel page, Appliance.Core.Identity.SignInResult result, string? returnUrl, ILogger logger)
     {
         var context = page.HttpContext;
+        var audit = context.RequestServices.GetRequiredService<Audit.StaffSignInAudit>();
         if (result.Status == SignInStatus.SignedIn)
         {
+            await audit.SignedInAsync(context, result.User!.Id, "local", ["pwd", "otp"]);
             context.RequestServices.GetRequiredService<PendingSignIn>().End(context.Response);
             await context.SignInAsync(
                 StaffAuthentication.CookieScheme,
@@ -53,6 +55,9 @@ internal static class SignInFlow
             return page.LocalRedirect(LanguageCookie.IsLocal(returnUrl) ? returnUrl! : "/meetings");
         }
 
+        // The pending sign-in names the account until a lockout ends it, so it is read first.
+        var pendingUser = result.User?.Id ?? context.RequestServices.GetRequiredService<PendingSignIn>().Read(context.Request);
+        await audit.FailedAsync(context, pendingUser, "local", "code", result.Status == SignInStatus.LockedOut);
         if (result.Status == SignInStatus.LockedOut)
         {
             context.RequestServices.GetRequiredService<PendingSignIn>().End(context.Response);

@@ -11,6 +11,11 @@ public sealed class SignOutModel : AppPageModel
 
     public async Task<IActionResult> OnPostAsync()
     {
+        if (StaffAuthentication.ActorOf(User) is { } actor)
+        {
+            await HttpContext.RequestServices.GetRequiredService<Audit.StaffSignInAudit>().SignedOutAsync(HttpContext, actor.UserId);
+        }
+
         await HttpContext.SignOutAsync(StaffAuthentication.CookieScheme);
         return Redirect("/signin");
     }

@@ -35,6 +35,17 @@ internal sealed class LiteInvitationStore : IInvitationStore
     public Task<Invitation?> FindByTokenHashAsync(string tokenHash, CancellationToken cancellationToken = default) =>
         StoreCall.Run(() => Map(_invitations.FindOne(Query.EQ("tokenHash", tokenHash))), cancellationToken);
 
+    public Task<int> DeleteByMeetingAsync(string meetingId, CancellationToken cancellationToken = default) =>
+        StoreCall.Run(
+            () =>
+            {
+                lock (_writeLock)
+                {
+                    return _invitations.DeleteMany(Query.EQ("meetingId", meetingId));
+                }
+            },
+            cancellationToken);
+
     public Task<IReadOnlyList<Invitation>> ListByMeetingAsync(string meetingId, CancellationToken cancellationToken = default) =>
         StoreCall.Run<IReadOnlyList<Invitation>>(
             () =>

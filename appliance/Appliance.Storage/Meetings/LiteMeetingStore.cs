@@ -76,4 +76,20 @@ internal sealed class LiteMeetingStore : IMeetingStore
 
     public Task<int> CountAsync(CancellationToken cancellationToken = default) =>
         StoreCall.Run(_meetings.Count, cancellationToken);
+
+    public Task<IReadOnlyList<Meeting>> ListEndedBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken = default) =>
+        StoreCall.Run<IReadOnlyList<Meeting>>(
+            () => [.. _meetings.Find(Query.LT("endsAt", BsonFields.Time(before))).Select(MeetingMapper.FromDocument).OrderBy(m => m.EndsAt)],
+            cancellationToken);
+
+    public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken = default) =>
+        StoreCall.Run(
+            () =>
+            {
+                lock (_writeLock)
+                {
+                    return _meetings.Delete(id);
+                }
+            },
+            cancellationToken);
 }

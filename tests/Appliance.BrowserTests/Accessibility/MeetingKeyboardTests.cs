@@ -22,7 +22,7 @@ public sealed class MeetingKeyboardTests
         await StaffSteps.BootstrapAdministratorAsync(page, appliance.BootstrapLink!, StaffSteps.Administrator);
         var now = TimeProvider.System.GetUtcNow();
         var start = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, TimeSpan.Zero);
-        await StaffSteps.BookMeetingAsync(page, StaffSteps.ConfidentialMeeting() with { StartsAt = start, EndsAt = start.AddHours(1) });
+        await StaffSteps.BookMeetingAsync(page, StaffSteps.InternalMeeting() with { StartsAt = start, EndsAt = start.AddHours(1) });
         await page.GotoAsync(new Uri(page.Url).AbsolutePath + "/room");
         await Expect(page.Locator("#prejoin-status")).ToHaveTextAsync("Ready. You can join the meeting.");
 

@@ -28,7 +28,7 @@ public sealed class WcagTests
     public async Task BookAMeetingWithTwoGuestsAsync()
     {
         _appliance = await TestAppliance.StartAsync();
-        _meeting = StaffSteps.ConfidentialMeeting();
+        _meeting = StaffSteps.InternalMeeting();
         await using var staff = await BrowserRun.Browser.NewContextAsync(ChromiumBrowser.ContextOptions(_appliance.BaseAddress.AbsoluteUri));
         var page = await staff.NewPageAsync();
         await StaffSteps.BootstrapAdministratorAsync(page, _appliance.BootstrapLink!, StaffSteps.Administrator);
@@ -135,7 +135,7 @@ public sealed class WcagTests
     {
         var page = await OpenAsync(_detailsUrl, "en", signedIn: true);
         await StaffSteps.InviteGuestAsync(page, "Carl Guest Berg");
-        await Expect(page.GetByRole(AriaRole.Note, new() { Name = "Classification" })).ToHaveTextAsync("CONFIDENTIAL");
+        await Expect(page.GetByRole(AriaRole.Note, new() { Name = "Classification" })).ToHaveTextAsync("INTERNAL");
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = $"Revoke the invitation for {GuestName}" })).ToBeVisibleAsync();
         await CheckAsync(page, "meeting details page", "en");
         await Reflow.AssertFitsNarrowScreenAsync(page, "meeting details page");

@@ -28,8 +28,11 @@ internal static partial class StaffSteps
     /// <summary>The administrator of a fresh appliance.</summary>
     public static StaffMember Administrator { get; } = new("karen.admin", "Karen Holm Sørensen", "correct horse battery staple");
 
-    /// <summary>A meeting starting tomorrow on the hour, in the most sensitive level of the basic preset.</summary>
-    public static MeetingToBook ConfidentialMeeting()
+    /// <summary>
+    /// A meeting starting tomorrow on the hour, at the basic preset's "internal" level: guests come with the link alone
+    /// and wait in the lobby (the "confidential" level requires a PIN for every guest).
+    /// </summary>
+    public static MeetingToBook InternalMeeting()
     {
         var tomorrow = TimeProvider.System.GetUtcNow().AddDays(1);
         var start = new DateTimeOffset(tomorrow.Year, tomorrow.Month, tomorrow.Day, tomorrow.Hour, 0, 0, TimeSpan.Zero);
@@ -38,7 +41,7 @@ internal static partial class StaffSteps
             start,
             start.AddHours(1),
             "1. The decision so far\n2. Your questions\n3. What happens next",
-            "Confidential",
+            "Internal",
             "Astrid Lindqvist",
             "citizen");
     }

@@ -7,7 +7,7 @@ namespace Appliance.BrowserTests.Journeys;
 
 /// <summary>
 /// The whole first hour of an appliance in Debian's Chromium: the administrator bootstraps the appliance, enrols an
-/// authenticator, books a confidential meeting and invites a guest; the guest opens the link in a browser of their own
+/// authenticator, books an internal meeting and invites a guest; the guest opens the link in a browser of their own
 /// and reads the waiting page in English, Danish and Swedish.
 /// </summary>
 [TestFixture]
@@ -21,7 +21,7 @@ public sealed class BookingAndGuestLinkTests
         Assert.That(bootstrapLink, Is.Not.Null, "a fresh appliance announces a bootstrap link");
         var problems = new PageProblems();
         var admin = StaffSteps.Administrator;
-        var meeting = StaffSteps.ConfidentialMeeting();
+        var meeting = StaffSteps.InternalMeeting();
         const string guestName = "Bo Guest Jensen";
 
         // The organiser's browser.
@@ -32,7 +32,7 @@ public sealed class BookingAndGuestLinkTests
         await StaffSteps.BootstrapAdministratorAsync(page, bootstrapLink!, admin);
         await StaffSteps.BookMeetingAsync(page, meeting);
 
-        await Expect(page.Locator(".marking[role=note]")).ToHaveTextAsync("CONFIDENTIAL");
+        await Expect(page.Locator(".marking[role=note]")).ToHaveTextAsync("INTERNAL");
         await Expect(page.Locator("dl.facts")).ToContainTextAsync(admin.FullName);
         await Expect(page.Locator(".agenda")).ToHaveTextAsync(meeting.Agenda);
         await Expect(page.GetByRole(AriaRole.Listitem).Filter(new() { HasText = meeting.ParticipantName })).ToHaveTextAsync($"{meeting.ParticipantName} (citizen)");
@@ -54,7 +54,7 @@ public sealed class BookingAndGuestLinkTests
         await Expect(guest.Locator(".lead")).ToHaveTextAsync($"Welcome, {guestName}. You are invited to this meeting.");
         await Expect(guest.Locator(".agenda")).ToHaveTextAsync(meeting.Agenda);
         await Expect(guest.Locator("dt:text-is('Host') + dd")).ToHaveTextAsync(admin.FullName);
-        await Expect(guest.GetByRole(AriaRole.Note, new() { Name = "Classification" })).ToHaveTextAsync("CONFIDENTIAL");
+        await Expect(guest.GetByRole(AriaRole.Note, new() { Name = "Classification" })).ToHaveTextAsync("INTERNAL");
         await Expect(guest.Locator("dl.facts")).ToContainTextAsync("(UTC+00:00)");
         await Screenshots.TakeAsync(guest, "guest-waiting");
 

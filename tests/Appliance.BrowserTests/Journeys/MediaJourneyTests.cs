@@ -209,7 +209,7 @@ public sealed class MediaJourneyTests
     {
         var now = TimeProvider.System.GetUtcNow();
         var start = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, TimeSpan.Zero);
-        return StaffSteps.ConfidentialMeeting() with { StartsAt = start, EndsAt = start.AddHours(1) };
+        return StaffSteps.InternalMeeting() with { StartsAt = start, EndsAt = start.AddHours(1) };
     }
 
     private sealed record TrackStats(string Mid, string Kind, string? ParticipantId, long PacketsReceived, long FramesDecoded, long BytesReceived)

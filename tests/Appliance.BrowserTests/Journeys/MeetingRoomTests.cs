@@ -186,6 +186,6 @@ public sealed class MeetingRoomTests
     {
         var now = TimeProvider.System.GetUtcNow();
         var start = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, TimeSpan.Zero);
-        return StaffSteps.ConfidentialMeeting() with { StartsAt = start, EndsAt = start.AddHours(1) };
+        return StaffSteps.InternalMeeting() with { StartsAt = start, EndsAt = start.AddHours(1) };
     }
 }

@@ -119,4 +119,21 @@ public sealed class LiteInvitationStoreTests : StorageTestBase
     {
         Assert.That(async () => await _store.IncrementFailedPinAttemptsAsync("ghost"), Throws.InstanceOf<KeyNotFoundException>());
     }
+
+    [Test]
+    public async Task Deleting_a_meetings_invitations_leaves_other_meetings_invitations()
+    {
+        await _store.AddAsync(TestData.Invitation("i1", "m1"));
+        await _store.AddAsync(TestData.Invitation("i2", "m1") with { TokenHash = new string('b', 64) });
+        await _store.AddAsync(TestData.Invitation("i3", "m2") with { TokenHash = new string('c', 64) });
+
+        var deleted = await _store.DeleteByMeetingAsync("m1");
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(deleted, Is.EqualTo(2));
+            Assert.That(await _store.ListByMeetingAsync("m1"), Is.Empty);
+            Assert.That(await _store.FindAsync("i3"), Is.Not.Null);
+        });
+    }
 }

@@ -96,4 +96,37 @@ public sealed class LiteMeetingStoreTests : StorageTestBase
     {
         Assert.That(async () => await _store.UpdateAsync(TestData.Meeting("ghost", "u1")), Throws.InstanceOf<KeyNotFoundException>());
     }
+
+    [Test]
+    public async Task The_booked_policy_version_round_trips_and_a_meeting_stored_without_one_was_booked_under_version_1()
+    {
+        await _store.AddAsync(TestData.Meeting("m1", "u1") with { PolicyVersion = 4 });
+        var legacy = Appliance.Storage.Meetings.MeetingMapper.ToDocument(TestData.Meeting("m2", "u1"));
+        legacy.Remove("policyVersion");
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That((await _store.FindAsync("m1"))!.PolicyVersion, Is.EqualTo(4));
+            Assert.That(Appliance.Storage.Meetings.MeetingMapper.FromDocument(legacy).PolicyVersion, Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task Meetings_ended_before_a_time_are_listed_and_can_be_deleted()
+    {
+        await _store.AddAsync(TestData.Meeting("past", "u1") with { StartsAt = TestData.Now.AddDays(-3), EndsAt = TestData.Now.AddDays(-2) });
+        await _store.AddAsync(TestData.Meeting("future", "u1"));
+
+        var ended = await _store.ListEndedBeforeAsync(TestData.Now);
+        var deleted = await _store.DeleteAsync("past");
+        var again = await _store.DeleteAsync("past");
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(ended.Select(m => m.Id), Is.EqualTo(new[] { "past" }));
+            Assert.That(deleted, Is.True);
+            Assert.That(again, Is.False);
+            Assert.That(await _store.FindAsync("future"), Is.Not.Null);
+        });
+    }
 }

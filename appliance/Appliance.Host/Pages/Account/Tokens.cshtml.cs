@@ -1,10 +1,11 @@
+using Appliance.Core.Audit;
 using Appliance.Core.Identity;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Appliance.Host.Pages.Account;
 
 /// <summary>Personal API tokens, so that a case-management system can act for the signed-in staff member.</summary>
-public sealed class ApiTokensModel(LocalAccounts accounts, IIdentityStore store, TimeProvider clock, ILogger<ApiTokensModel> logger) : AppPageModel
+public sealed class ApiTokensModel(LocalAccounts accounts, IIdentityStore store, TimeProvider clock, IAuditLog audit, ILogger<ApiTokensModel> logger) : AppPageModel
 {
     public IReadOnlyList<ApiToken> Tokens { get; private set; } = [];
 
@@ -36,6 +37,10 @@ public sealed class ApiTokensModel(LocalAccounts accounts, IIdentityStore store,
         {
             NewToken = outcome.Value.Secret;
             logger.LogInformation("API token {TokenId} created by {UserId}", outcome.Value.Token.Id, Actor.UserId);
+            // By id and lifetime: the secret is shown once to its owner and never recorded.
+            await audit.AppendAsync(
+                new AuditEvent(Actor.UserId, AuditAction.ApiTokenCreated, outcome.Value.Token.Id, AuditOutcome.Success, new Dictionary<string, string> { ["days"] = Days.ToString(System.Globalization.CultureInfo.InvariantCulture) }),
+                HttpContext.RequestAborted);
             Name = null;
         }
         else
@@ -52,6 +57,7 @@ public sealed class ApiTokensModel(LocalAccounts accounts, IIdentityStore store,
         if (tokenId is not null && await accounts.RevokeApiTokenAsync(Actor, tokenId, HttpContext.RequestAborted))
         {
             logger.LogInformation("API token {TokenId} revoked by {UserId}", tokenId, Actor.UserId);
+            await audit.AppendAsync(new AuditEvent(Actor.UserId, AuditAction.ApiTokenRevoked, tokenId, AuditOutcome.Success), HttpContext.RequestAborted);
         }
 
         await LoadAsync();

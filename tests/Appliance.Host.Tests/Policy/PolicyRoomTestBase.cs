@@ -1,0 +1,50 @@
+using Appliance.Host.Tests.Infrastructure;
+using Appliance.Host.Tests.Signalling;
+
+namespace Appliance.Host.Tests.Policy;
+
+/// <summary>
+/// An appliance of its own per test (a tightened policy stays tightened), its first administrator as host, and the
+/// sockets the test opened, closed afterwards.
+/// </summary>
+public abstract class PolicyRoomTestBase
+{
+    private readonly List<TestSocket> _sockets = [];
+
+    protected TestAppliance Appliance { get; private set; } = null!;
+
+    protected StaffSession Host { get; private set; } = null!;
+
+    [SetUp]
+    public async Task StartApplianceAsync()
+    {
+        Appliance = await TestAppliance.StartAsync();
+        Host = await StaffSession.BootstrapAsync(Appliance, displayName: "Anna Jensen");
+    }
+
+    [TearDown]
+    public async Task StopApplianceAsync()
+    {
+        foreach (var socket in _sockets)
+        {
+            await socket.DisposeAsync();
+        }
+
+        _sockets.Clear();
+        Host.Dispose();
+        await Appliance.DisposeAsync();
+    }
+
+    private protected TestSocket Track(TestSocket socket)
+    {
+        _sockets.Add(socket);
+        return socket;
+    }
+
+    private protected Connected Track(Connected connected)
+    {
+        ArgumentNullException.ThrowIfNull(connected);
+        _sockets.Add(connected.Socket);
+        return connected;
+    }
+}
