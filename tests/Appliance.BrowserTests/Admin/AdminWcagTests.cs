@@ -23,7 +23,7 @@ public sealed class AdminWcagTests
         await using var staff = await BrowserRun.Browser.NewContextAsync(ChromiumBrowser.ContextOptions(_appliance.BaseAddress.AbsoluteUri));
         var page = await staff.NewPageAsync();
         await StaffSteps.BootstrapAdministratorAsync(page, _appliance.BootstrapLink!, StaffSteps.Administrator);
-        await StaffSteps.BookMeetingAsync(page, StaffSteps.ConfidentialMeeting());
+        await StaffSteps.BookMeetingAsync(page, StaffSteps.InternalMeeting());
         _staffState = await staff.StorageStateAsync();
     }
 

@@ -82,7 +82,7 @@ public sealed partial class SecurityOfficerJourneyTests
         await officer.GetByLabel("Screen sharing allowed").SelectOptionAsync("no");
         await officer.GetByLabel("Reason for the change").FillAsync("screens showed case files");
         await officer.GetByRole(AriaRole.Button, new() { Name = "Preview affected meetings" }).ClickAsync();
-        await Expect(officer.Locator(".preview")).ToContainTextAsync(StaffSteps.ConfidentialMeeting().Title);
+        await Expect(officer.Locator(".preview")).ToContainTextAsync(StaffSteps.InternalMeeting().Title);
         await Expect(officer.Locator(".preview")).ToContainTextAsync("Screen sharing allowed: Yes → No (tightened)");
         await officer.GetByRole(AriaRole.Button, new() { Name = "Apply or propose" }).ClickAsync();
         await Expect(officer.GetByRole(AriaRole.Status).First).ToContainTextAsync("in force now");
@@ -119,8 +119,7 @@ public sealed partial class SecurityOfficerJourneyTests
     {
         var now = TimeProvider.System.GetUtcNow();
         var start = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, TimeSpan.Zero);
-        // Internal: guests come by link through the lobby (Confidential wants a PIN as well, which this journey is not about).
-        return StaffSteps.ConfidentialMeeting() with { StartsAt = start, EndsAt = start.AddHours(1), Classification = "Internal" };
+        return StaffSteps.InternalMeeting() with { StartsAt = start, EndsAt = start.AddHours(1) };
     }
 
     [GeneratedRegex("/signin/enrol(\\?.*)?$")]
