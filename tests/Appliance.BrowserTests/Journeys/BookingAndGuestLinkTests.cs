@@ -60,7 +60,7 @@ public sealed class BookingAndGuestLinkTests
 
         await guest.GetByRole(AriaRole.Link, new() { Name = "Dansk" }).ClickAsync();
         await Expect(guest.Locator("html")).ToHaveAttributeAsync("lang", "da");
-        await Expect(guest.GetByRole(AriaRole.Note, new() { Name = "Klassifikation" })).ToHaveTextAsync("FORTROLIG");
+        await Expect(guest.GetByRole(AriaRole.Note, new() { Name = "Klassifikation" })).ToHaveTextAsync("INTERN");
         await Expect(guest.Locator(".lead")).ToHaveTextAsync($"Velkommen, {guestName}. Du er inviteret til dette møde.");
         await Expect(guest.Locator("dt:text-is('Vært') + dd")).ToHaveTextAsync(admin.FullName);
         await Expect(guest.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync(meeting.Title);
@@ -68,7 +68,7 @@ public sealed class BookingAndGuestLinkTests
 
         await guest.GetByRole(AriaRole.Link, new() { Name = "Svenska" }).ClickAsync();
         await Expect(guest.Locator("html")).ToHaveAttributeAsync("lang", "sv");
-        await Expect(guest.GetByRole(AriaRole.Note, new() { Name = "Informationsklass" })).ToHaveTextAsync("KONFIDENTIELL");
+        await Expect(guest.GetByRole(AriaRole.Note, new() { Name = "Informationsklass" })).ToHaveTextAsync("INTERN");
         await Expect(guest.Locator(".lead")).ToHaveTextAsync($"Välkommen, {guestName}. Du är inbjuden till det här mötet.");
         await Expect(guest.Locator("dt:text-is('Värd') + dd")).ToHaveTextAsync(admin.FullName);
         await Expect(guest.Locator(".agenda")).ToHaveTextAsync(meeting.Agenda);
