@@ -103,6 +103,8 @@ public static class ApplianceApp
         builder.Services.AddSingleton<BootstrapAnnouncer>();
         builder.Services.AddSingleton<InvitationLinks>();
         builder.Services.AddSingleton<Appliance.AdminUi.IApplianceStatus, ApplianceStatus>();
+        builder.Services.AddSingleton<Appliance.AdminUi.ILiveMeetingControl, LiveMeetingControl>();
+        builder.Services.AddSingleton<Appliance.AdminUi.Maintenance.ISystemAdministration, SystemAdministration>();
         // The media plane before the signalling hub: hosted services start in this order and stop in reverse, so the
         // sockets close before the media connections do.
         Media.MediaPlane.Add(builder.Services, builder.Configuration, time);
@@ -135,7 +137,16 @@ public static class ApplianceApp
         {
             o.Conventions.AuthorizeFolder("/Meetings", StaffAuthentication.OrganiserPolicy);
             o.Conventions.AuthorizeFolder("/Account", StaffAuthentication.StaffPolicy);
-            o.Conventions.AuthorizeAreaFolder("Admin", "/", StaffAuthentication.OperatorPolicy);
+            // The folder admits every admin role, so a page added without its own rule is closed to organisers; each
+            // page then narrows it to the roles that use it (both must pass).
+            o.Conventions.AuthorizeAreaFolder("Admin", "/", StaffAuthentication.AdminAreaPolicy);
+            o.Conventions.AuthorizeAreaPage("Admin", "/Index", StaffAuthentication.OperatorPolicy);
+            o.Conventions.AuthorizeAreaPage("Admin", "/Users", StaffAuthentication.OperatorPolicy);
+            o.Conventions.AuthorizeAreaPage("Admin", "/Meetings", StaffAuthentication.OperatorPolicy);
+            o.Conventions.AuthorizeAreaPage("Admin", "/System", StaffAuthentication.OperatorPolicy);
+
+            o.Conventions.AuthorizeAreaPage("Admin", "/Policies", StaffAuthentication.PolicyReaderPolicy);
+            o.Conventions.AuthorizeAreaPage("Admin", "/Audit", StaffAuthentication.AuditReaderPolicy);
         });
 
         builder.Services.AddRequestLocalization(o =>

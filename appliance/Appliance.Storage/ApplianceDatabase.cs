@@ -23,16 +23,19 @@ public sealed class ApplianceDatabase : IDisposable
     private const string DefaultKeyFileName = "appliance.key";
 
     private readonly LiteDatabase _database;
+    private readonly Lock _writeLock;
     private volatile bool _disposed;
 
-    private ApplianceDatabase(LiteDatabase database, string databasePath)
+    private ApplianceDatabase(LiteDatabase database, string databasePath, string keyFilePath)
     {
         _database = database;
         DatabasePath = databasePath;
+        KeyFilePath = keyFilePath;
 
         // One lock for every write: the check-then-act operations (unique names, bootstrap, PIN counter)
-        // must also be atomic against plain updates of the same records.
+        // must also be atomic against plain updates of the same records; a backup holds it too.
         var writeLock = new Lock();
+        _writeLock = writeLock;
         Identity = new LiteIdentityStore(database, writeLock);
         Meetings = new LiteMeetingStore(database, writeLock);
         Invitations = new LiteInvitationStore(database, writeLock);
@@ -53,6 +56,24 @@ public sealed class ApplianceDatabase : IDisposable
 
     /// <summary>The full path of the database file.</summary>
     public string DatabasePath { get; }
+
+    /// <summary>The file holding the database's encryption key (a backup needs it to be readable).</summary>
+    public string KeyFilePath { get; }
+
+    /// <summary>
+    /// Copies the database file to <paramref name="destination"/> as one consistent state: writes wait meanwhile, and
+    /// LiteDB's log is first checkpointed into the file so that the copy holds every committed change. The copy stays
+    /// encrypted with the same key.
+    /// </summary>
+    public void CopyTo(string destination)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        lock (_writeLock)
+        {
+            _database.Checkpoint();
+            File.Copy(DatabasePath, destination, overwrite: false);
+        }
+    }
 
     /// <summary>
     /// Opens the database, creating the data folder, key and database on first start. Throws
@@ -121,7 +142,7 @@ public sealed class ApplianceDatabase : IDisposable
             }
 
             SchemaMigrations.Run(database, time, databasePath);
-            return new ApplianceDatabase(database, databasePath);
+            return new ApplianceDatabase(database, databasePath, keyPath);
         }
         catch
         {

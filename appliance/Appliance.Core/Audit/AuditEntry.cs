@@ -68,6 +68,15 @@ public enum AuditAction
 
     /// <summary>A booked meeting was changed.</summary>
     MeetingChanged,
+
+    /// <summary>An operator changed appliance settings (TURN, SIP) on the system page.</summary>
+    SettingsChanged,
+
+    /// <summary>An operator installed a TLS certificate (or was refused: see the outcome).</summary>
+    CertificateInstalled,
+
+    /// <summary>A backup was made.</summary>
+    BackupCreated,
 }
 
 /// <summary>How it ended.</summary>

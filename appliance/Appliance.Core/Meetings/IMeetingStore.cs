@@ -12,6 +12,9 @@ public interface IMeetingStore
 
     Task UpdateAsync(Meeting meeting, CancellationToken cancellationToken = default);
 
+    /// <summary>Scheduled (not cancelled) meetings that end after <paramref name="endingAfter"/>, soonest first: the booked meetings a policy change can reach.</summary>
+    Task<IReadOnlyList<Meeting>> ListScheduledAsync(DateTimeOffset endingAfter, CancellationToken cancellationToken = default);
+
     Task<int> CountAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Meetings whose booked end is before <paramref name="before"/>, for the retention job.</summary>

@@ -455,11 +455,28 @@ public sealed class MeetingRoom
                 return RoomDecision.Refuse(refusal);
             }
 
-            var told = Deliver(Audience.Everyone, new MeetingEnded());
-            _ended = true;
-            _byResumeHash.Clear();
-            return new RoomDecision { Deliveries = [told], Media = [new MediaEnd(MeetingId)] };
+            return EndLocked();
         }
+    }
+
+    /// <summary>
+    /// An operator ends the meeting from the admin pages (no participant acts): as <see cref="End"/>, everyone is told
+    /// and nobody can enter or resume any more.
+    /// </summary>
+    public RoomDecision EndByOperator()
+    {
+        lock (_lock)
+        {
+            return EndLocked();
+        }
+    }
+
+    private RoomDecision EndLocked()
+    {
+        var told = Deliver(Audience.Everyone, new MeetingEnded());
+        _ended = true;
+        _byResumeHash.Clear();
+        return new RoomDecision { Deliveries = [told], Media = [new MediaEnd(MeetingId)] };
     }
 
     /// <summary>

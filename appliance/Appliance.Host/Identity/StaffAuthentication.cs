@@ -18,6 +18,15 @@ public static class StaffAuthentication
     public const string SecurityOfficerPolicy = "security-officer";
     public const string AuditorPolicy = "auditor";
     public const string ApiPolicy = "api-organiser";
+
+    /// <summary>Any role that uses some page of /admin (operator, security officer, auditor); each page narrows it.</summary>
+    public const string AdminAreaPolicy = "admin-area";
+
+    /// <summary>The policies page: security officers change, auditors read.</summary>
+    public const string PolicyReaderPolicy = "policy-reader";
+
+    /// <summary>The audit page: auditors and security officers read and export, operators verify.</summary>
+    public const string AuditReaderPolicy = "audit-reader";
     public const string StampClaim = "appliance:stamp";
 
     /// <summary>How the session began: <see cref="LocalMethod"/>, <see cref="OidcMethod"/> or <see cref="ApiMethod"/>.</summary>
@@ -57,9 +66,11 @@ public static class StaffAuthentication
             .AddPolicy(StaffPolicy, p => p.AddAuthenticationSchemes(CookieScheme).RequireAuthenticatedUser())
             .AddPolicy(OrganiserPolicy, p => p.AddAuthenticationSchemes(CookieScheme).RequireRole(RoleNames.Organiser))
             .AddPolicy(OperatorPolicy, p => p.AddAuthenticationSchemes(CookieScheme).RequireRole(RoleNames.Operator))
-            // For the policy administration and the audit log pages to come; no page needs them yet.
             .AddPolicy(SecurityOfficerPolicy, p => p.AddAuthenticationSchemes(CookieScheme).RequireRole(RoleNames.SecurityOfficer))
             .AddPolicy(AuditorPolicy, p => p.AddAuthenticationSchemes(CookieScheme).RequireRole(RoleNames.Auditor))
+            .AddPolicy(AdminAreaPolicy, p => p.AddAuthenticationSchemes(CookieScheme).RequireRole(RoleNames.Operator, RoleNames.SecurityOfficer, RoleNames.Auditor))
+            .AddPolicy(PolicyReaderPolicy, p => p.AddAuthenticationSchemes(CookieScheme).RequireRole(RoleNames.SecurityOfficer, RoleNames.Auditor))
+            .AddPolicy(AuditReaderPolicy, p => p.AddAuthenticationSchemes(CookieScheme).RequireRole(RoleNames.Auditor, RoleNames.SecurityOfficer, RoleNames.Operator))
             .AddPolicy(ApiPolicy, p => p.AddAuthenticationSchemes(ApiTokenHandler.SchemeName).RequireRole(RoleNames.Organiser));
         return authentication;
     }

@@ -212,6 +212,23 @@ public sealed class SignallingHub : BackgroundService
         }
     }
 
+    /// <summary>Ends a running meeting for everyone on an operator's word; false when it has no open room.</summary>
+    public bool EndByOperator(string meetingId)
+    {
+        var room = _rooms.Find(meetingId);
+        if (room is null)
+        {
+            return false;
+        }
+
+        lock (GateFor(meetingId))
+        {
+            Dispatch(meetingId, room.EndByOperator());
+        }
+
+        return true;
+    }
+
     internal void Disconnected(SignallingConnection connection)
     {
         if (!connection.HasJoined)

@@ -44,6 +44,21 @@ public sealed class ServerCertificate : IDisposable
         }
 
         var folder = Path.Combine(dataDirectory, "tls");
+        // A certificate the operator uploaded on the admin system page (checked there) wins over the self-signed one.
+        var uploadedCert = Path.Combine(folder, Operations.SystemAdministration.UploadedCertificate);
+        var uploadedKey = Path.Combine(folder, Operations.SystemAdministration.UploadedKey);
+        if (File.Exists(uploadedCert) && File.Exists(uploadedKey))
+        {
+            try
+            {
+                return new ServerCertificate(Materialise(X509Certificate2.CreateFromPemFile(uploadedCert, uploadedKey)), false, uploadedCert);
+            }
+            catch (System.Security.Cryptography.CryptographicException ex)
+            {
+                throw new InvalidOperationException($"The uploaded certificate in {uploadedCert} (key {uploadedKey}) cannot be read: {ex.Message}. Move both files away to use the self-signed one.", ex);
+            }
+        }
+
         var certPath = Path.Combine(folder, "selfsigned.crt");
         var keyPath = Path.Combine(folder, "selfsigned.key");
         if (File.Exists(certPath) && File.Exists(keyPath))

@@ -62,6 +62,18 @@ internal sealed class LiteMeetingStore : IMeetingStore
             cancellationToken);
     }
 
+    public Task<IReadOnlyList<Meeting>> ListScheduledAsync(DateTimeOffset endingAfter, CancellationToken cancellationToken = default) =>
+        StoreCall.Run<IReadOnlyList<Meeting>>(
+            () =>
+            [
+                .. _meetings.Find(Query.GT("endsAt", BsonFields.Time(endingAfter)))
+                    .Select(MeetingMapper.FromDocument)
+                    .Where(m => m.Status == MeetingStatus.Scheduled)
+                    .OrderBy(m => m.StartsAt)
+                    .ThenBy(m => m.Id, StringComparer.Ordinal),
+            ],
+            cancellationToken);
+
     public Task<int> CountAsync(CancellationToken cancellationToken = default) =>
         StoreCall.Run(_meetings.Count, cancellationToken);
 

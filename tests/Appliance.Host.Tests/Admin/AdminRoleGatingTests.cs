@@ -1,0 +1,112 @@
+using System.Net;
+using Appliance.Core.Identity;
+using Appliance.Host.Tests.Infrastructure;
+
+namespace Appliance.Host.Tests.Admin;
+
+/// <summary>Who may open which admin page, what the admin navigation lists, and that every admin POST needs the antiforgery token.</summary>
+public sealed class AdminRoleGatingTests
+{
+    private static readonly string[] AdminPages = ["/admin", "/admin/users", "/admin/meetings", "/admin/system", "/admin/policies", "/admin/audit"];
+
+    private TestAppliance _appliance = null!;
+    private StaffSession _admin = null!;
+    private readonly Dictionary<string, StaffSession> _byRole = new(StringComparer.Ordinal);
+
+    [OneTimeSetUp]
+    public async Task StartAsync()
+    {
+        _appliance = await TestAppliance.StartAsync();
+        _admin = await StaffSession.BootstrapAsync(_appliance);
+        foreach (var role in new[] { RoleNames.Organiser, RoleNames.SecurityOfficer, RoleNames.Operator, RoleNames.Auditor })
+        {
+            _byRole[role] = await _admin.CreateUserAsync("gate-" + role.ToLowerInvariant(), "Gate " + role, role);
+        }
+    }
+
+    [OneTimeTearDown]
+    public async Task StopAsync()
+    {
+        foreach (var session in _byRole.Values)
+        {
+            session.Dispose();
+        }
+
+        _admin.Dispose();
+        await _appliance.DisposeAsync();
+    }
+
+    [TestCase("Operator", "/admin/policies")]
+    [TestCase("SecurityOfficer", "/admin", "/admin/meetings", "/admin/users", "/admin/system")]
+    [TestCase("Auditor", "/admin", "/admin/meetings", "/admin/users", "/admin/system")]
+    [TestCase("Organiser", "/admin", "/admin/meetings", "/admin/users", "/admin/system", "/admin/policies", "/admin/audit")]
+    public async Task Each_role_opens_exactly_its_admin_pages(string role, params string[] refused)
+    {
+        var session = _byRole[role];
+        foreach (var path in AdminPages)
+        {
+            var page = await Forms.GetAsync(session.Client, path);
+            if (refused.Contains(path))
+            {
+                Assert.That(page.Location, Does.Contain("/denied?"), $"{role} must not open {path} (got {(int)page.Status})");
+            }
+            else
+            {
+                Assert.That(page.Status, Is.EqualTo(HttpStatusCode.OK), $"{role} must open {path}");
+            }
+        }
+    }
+
+    [TestCase("Operator", "/admin/audit", "/admin/policies")]
+    [TestCase("SecurityOfficer", "/admin/policies", "/admin/users")]
+    [TestCase("Auditor", "/admin/audit", "/admin/meetings")]
+    public async Task The_admin_navigation_lists_only_the_pages_the_role_may_open(string role, string page, string hidden)
+    {
+        var body = (await Forms.GetAsync(_byRole[role].Client, page)).Body;
+
+        Assert.That(body, Does.Not.Contain($"href=\"{hidden}\""));
+    }
+
+    [Test]
+    public async Task An_organiser_sees_no_administration_link()
+    {
+        var body = (await Forms.GetAsync(_byRole[RoleNames.Organiser].Client, "/meetings")).Body;
+
+        Assert.That(body, Does.Not.Contain("href=\"/admin"));
+    }
+
+    [TestCase("/admin/policies?handler=Propose")]
+    [TestCase("/admin/policies?handler=Preview")]
+    [TestCase("/admin/policies?handler=Approve")]
+    [TestCase("/admin/policies?handler=Reject")]
+    [TestCase("/admin/audit?handler=Export")]
+    [TestCase("/admin/audit?handler=Verify")]
+    [TestCase("/admin/users")]
+    [TestCase("/admin/meetings?handler=End")]
+    [TestCase("/admin/system?handler=Network")]
+    [TestCase("/admin/system?handler=Certificate")]
+    [TestCase("/admin/system?handler=Backup")]
+    public async Task Every_admin_post_needs_the_antiforgery_token(string path)
+    {
+        var page = await Forms.PostAsync(_admin.Client, path, Forms.Fields(("id", "x")), token: null);
+
+        Assert.That(page.Status, Is.EqualTo(HttpStatusCode.BadRequest));
+    }
+
+    [Test]
+    public async Task An_auditor_reads_the_policy_but_cannot_change_it()
+    {
+        var auditor = _byRole[RoleNames.Auditor];
+        var page = await Forms.GetAsync(auditor.Client, "/admin/policies?edit=internal");
+        var fields = await AdminSteps.LevelFormAsync(_appliance, "internal", f => f.ScreenShare = "no");
+        var post = await Forms.SubmitAsync(auditor.Client, "/admin/policies", fields, "/admin/policies?handler=Propose");
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(page.Body, Does.Contain("id=\"level-internal\""));
+            Assert.That(page.Body, Does.Not.Contain("handler=Propose"));
+            Assert.That(post.Location, Does.Contain("/denied?"));
+            Assert.That((await AdminSteps.ControlsAsync(_appliance, "internal")).ScreenShareAllowed, Is.True);
+        });
+    }
+}
