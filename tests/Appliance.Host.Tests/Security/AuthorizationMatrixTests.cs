@@ -86,6 +86,16 @@ public sealed class AuthorizationMatrixTests
         ("POST", "/admin/index", Caller.Operator),
         ("GET", "/admin/users", Caller.Operator),
         ("POST", "/admin/users", Caller.Operator),
+        ("GET", "/admin/meetings", Caller.Operator),
+        ("POST", "/admin/meetings", Caller.Operator),
+        ("GET", "/admin/system", Caller.Operator),
+        ("POST", "/admin/system", Caller.Operator),
+        // Security officers change the policy, auditors read it; each handler checks the officer role again.
+        ("GET", "/admin/policies", Caller.SecurityOfficer | Caller.Auditor),
+        ("POST", "/admin/policies", Caller.SecurityOfficer | Caller.Auditor),
+        // Auditors and security officers read and export the log; operators may verify it.
+        ("GET", "/admin/audit", Caller.Auditor | Caller.SecurityOfficer | Caller.Operator),
+        ("POST", "/admin/audit", Caller.Auditor | Caller.SecurityOfficer | Caller.Operator),
         ("GET", "/api/v1/classifications", Caller.ApiToken),
         ("GET", "/api/v1/meetings", Caller.ApiToken),
         ("POST", "/api/v1/meetings", Caller.ApiToken),
