@@ -34,6 +34,8 @@ async function start(room) {
   say(t('room.connecting'));
 
   const local = { audio: choice.audio, video: choice.video, screen: null };
+  // What the classification policy allows now, as the server last said (a tightening reaches running meetings).
+  let policy = { screenShare: true, reason: '' };
   let me = null;
   let admitted = false;
   let handRaised = false;
@@ -119,6 +121,10 @@ async function start(room) {
     $('microphone-state').textContent = t(s.audioMuted ? 'room.audio.off' : 'room.audio.on');
     $('camera-state').textContent = t(s.videoMuted ? 'room.video.off' : 'room.video.on');
     $('share').hidden = !navigator.mediaDevices?.getDisplayMedia;
+    // The classification policy may turn screen sharing off while the meeting runs; the button says why.
+    $('share').disabled = !policy.screenShare && !s.screenSharing;
+    if (policy.reason && !policy.screenShare) $('share').title = policy.reason;
+    else $('share').removeAttribute('title');
     $('lock').hidden = me?.role !== 'host';
     $('end').hidden = me?.role !== 'host';
     setPressed($('lock'), locked);
@@ -212,6 +218,18 @@ async function start(room) {
     waitingCount = message.waiting.length;
   });
   client.on('chat', (message) => { showChat(message).catch((error) => console.warn('Showing a chat message failed', error)); });
+  client.on('policy', (message) => {
+    policy = { screenShare: message.controls?.screenShare !== false, reason: typeof message.message === 'string' ? message.message : '' };
+    const stopped = Array.isArray(message.stopped) && message.stopped.includes('screenShare');
+    const tell = () => { renderControls(); if (policy.reason) say(policy.reason); };
+    if (stopped && local.screen) {
+      // The server has already stopped forwarding it and reset the roster: stop capturing too, then say why (after the
+      // plain "sharing stopped" notice, so the reason is what stays).
+      stopSharing().catch((error) => console.warn('Stopping the screen share failed', error)).finally(tell);
+    } else {
+      tell();
+    }
+  });
   client.on('locked', (message) => {
     locked = message.locked;
     renderControls();
