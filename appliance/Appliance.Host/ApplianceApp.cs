@@ -145,6 +145,12 @@ public static class ApplianceApp
     /// <summary>Builds and runs until shut down; returns the process exit code.</summary>
     public static async Task<int> RunAsync(string[] args)
     {
+        ArgumentNullException.ThrowIfNull(args);
+        if (args.Length > 0 && args[0] == AutomationToken.Verb)
+        {
+            return await AutomationToken.RunAsync(args[1..], Console.Out, Console.Error);
+        }
+
         WebApplication app;
         try
         {

@@ -1,3 +1,5 @@
+using Appliance.Core.Rooms;
+
 namespace Appliance.Host.Signalling;
 
 /// <summary>Settings of the signalling WebSocket (section "Appliance:Signalling").</summary>
@@ -26,4 +28,7 @@ public sealed class SignallingOptions
 
     /// <summary>Messages one connection may send in a burst.</summary>
     public int MessageBurst { get; set; } = 40;
+
+    /// <summary>People in one meeting room, lobby included (the host always gets in); load tests raise it.</summary>
+    public int MaxParticipants { get; set; } = RoomLimits.Default.MaxParticipants;
 }
