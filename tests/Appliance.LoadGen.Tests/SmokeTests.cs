@@ -20,6 +20,17 @@ public sealed class SmokeTests
         AssertFlowing(results.Single(), "appliance");
     }
 
+    [Test]
+    [CancelAfter(120_000)]
+    public async Task Three_participants_on_janus_receive_every_stream_with_latencies_measured(CancellationToken cancellationToken)
+    {
+        Assert.That(Appliance.LoadGen.JanusSfu.JanusDriver.IsInstalled, Is.True, "janus is not installed: tests/run.sh installs it (apt-get install janus)");
+
+        var results = await LoadGenCommand.SmokeAsync("janus", 3, SrtpProfile.AeadAes128Gcm, sfuCpus: null, TestContext.Progress, cancellationToken);
+
+        AssertFlowing(results.Single(), "janus");
+    }
+
     internal static void AssertFlowing(WorkloadResult result, string sfu)
     {
         Assert.Multiple(() =>

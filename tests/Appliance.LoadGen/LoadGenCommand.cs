@@ -53,6 +53,7 @@ public static class LoadGenCommand
     internal static ISfuDriver NewDriver(string name, string? cpus) => name switch
     {
         "appliance" => new ApplianceDriver(ApplianceDriver.DefaultHostAssembly, cpus),
+        "janus" => new JanusSfu.JanusDriver(cpus),
         _ => throw new ArgumentException($"Unknown SFU '{name}'.", nameof(name)),
     };
 

@@ -112,7 +112,7 @@ internal static class GeneratorSdp
         return sdp.ToString();
     }
 
-    /// <summary>The publisher offer for Janus: audio (mid 0) and video (mid 1), both sendonly, in one bundle.</summary>
+    /// <summary>The publisher offer for Janus: audio (mid 0) and, when it has a video SSRC, video (mid 1), sendonly, in one bundle.</summary>
     public static string PublisherOffer(LocalMedia local, ulong sessionId)
     {
         var sdp = new StringBuilder();
@@ -122,7 +122,7 @@ internal static class GeneratorSdp
         Line(FormattableString.Invariant($"o=- {sessionId} 1 IN IP4 127.0.0.1"));
         Line("s=-");
         Line("t=0 0");
-        Line("a=group:BUNDLE 0 1");
+        Line(local.VideoSsrc is null ? "a=group:BUNDLE 0" : "a=group:BUNDLE 0 1");
         Line("a=msid-semantic: WMS " + local.StreamId);
 
         Line(FormattableString.Invariant($"m=audio 9 UDP/TLS/RTP/SAVPF {Opus}"));
@@ -138,6 +138,10 @@ internal static class GeneratorSdp
         Line(FormattableString.Invariant($"a=fmtp:{Opus} minptime=10;useinbandfec=1"));
         Line(string.Create(CultureInfo.InvariantCulture, $"a=ssrc:{local.AudioSsrc} cname:{local.Cname}"));
         Candidate(Line, local.Candidate);
+        if (local.VideoSsrc is not { } videoSsrc)
+        {
+            return sdp.ToString();
+        }
 
         Line(FormattableString.Invariant($"m=video 9 UDP/TLS/RTP/SAVPF {Vp8} {Vp8Rtx}"));
         Line("c=IN IP4 0.0.0.0");
@@ -154,7 +158,7 @@ internal static class GeneratorSdp
         Line(FormattableString.Invariant($"a=rtcp-fb:{Vp8} nack pli"));
         Line(FormattableString.Invariant($"a=rtpmap:{Vp8Rtx} rtx/90000"));
         Line(FormattableString.Invariant($"a=fmtp:{Vp8Rtx} apt={Vp8}"));
-        Ssrcs(Line, local.VideoSsrc!.Value, local.VideoRtxSsrc, local.Cname);
+        Ssrcs(Line, videoSsrc, local.VideoRtxSsrc, local.Cname);
         Candidate(Line, local.Candidate);
         return sdp.ToString();
     }

@@ -112,9 +112,14 @@ internal sealed class SdpText
         return new SdpText(session, sections);
     }
 
-    /// <summary>The first IPv4 UDP host candidate of the first bundled section.</summary>
+    /// <summary>
+    /// The IPv4 UDP host candidate to check: one on loopback if there is one, else one on an address of this machine.
+    /// Janus never offers loopback (it skips loopback interfaces when it gathers); its candidates are the machine's own
+    /// addresses, which the kernel delivers locally too, so the benchmark still never leaves the machine.
+    /// </summary>
     public IPEndPoint HostCandidate()
     {
+        var candidates = new List<IPEndPoint>();
         foreach (var section in Sections.Where(s => !s.IsRejected))
         {
             foreach (var attribute in section.Attributes.Where(a => a.StartsWith("candidate:", StringComparison.Ordinal)))
@@ -124,12 +129,18 @@ internal sealed class SdpText
                 if (parts.Length >= 8 && parts[1] == "1" && parts[2].Equals("udp", StringComparison.OrdinalIgnoreCase) && parts[7] == "host"
                     && IPAddress.TryParse(parts[4], out var address) && address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
                 {
-                    return new IPEndPoint(address, int.Parse(parts[5], CultureInfo.InvariantCulture));
+                    candidates.Add(new IPEndPoint(address, int.Parse(parts[5], CultureInfo.InvariantCulture)));
                 }
             }
         }
 
-        throw new FormatException("The SDP has no IPv4 UDP host candidate.");
+        var own = System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
+            .SelectMany(i => i.GetIPProperties().UnicastAddresses)
+            .Select(a => a.Address)
+            .ToHashSet();
+        return candidates.FirstOrDefault(c => IPAddress.IsLoopback(c.Address))
+            ?? candidates.FirstOrDefault(c => own.Contains(c.Address))
+            ?? throw new FormatException("The SDP has no IPv4 UDP host candidate on this machine: " + string.Join(" | ", candidates));
     }
 
     private string? Attribute(string name) =>

@@ -37,8 +37,9 @@ public sealed class RunContext : IDisposable
 
     public int LastN { get; }
 
-    internal WebRtcClientEndpoint NewEndpoint() => new(new WebRtcClientOptions
+    internal WebRtcClientEndpoint NewEndpoint(System.Net.IPAddress? localAddress = null) => new(new WebRtcClientOptions
     {
+        LocalAddress = localAddress ?? System.Net.IPAddress.Loopback,
         Identity = Identity,
         OfferedProfiles = SrtpProfiles,
         IceTimeout = TimeSpan.FromSeconds(15),
