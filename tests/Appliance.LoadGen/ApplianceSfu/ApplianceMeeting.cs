@@ -143,7 +143,7 @@ internal sealed class ApplianceMeeting : IMeetingSession
             _joined.Add(joined);
         }
 
-        await signalling.ConnectAsync(_http.BaseAddress, _http, joined.OnMessageAsync, cancellationToken).ConfigureAwait(false);
+        await signalling.ConnectAsync(_http.BaseAddress, _http, joined.OnMessageAsync, wantsLobbyQueue: host, cancellationToken).ConfigureAwait(false);
         signalling.Send(new() { ["type"] = "hello", ["ticket"] = ticket, ["dtlsFingerprint"] = endpoint.LocalFingerprint });
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(60));
@@ -239,6 +239,7 @@ internal sealed class ApplianceMeeting : IMeetingSession
                 if (Participant.Spec.Audio || Participant.Spec.Video)
                 {
                     var publisher = new Publisher(endpoint, Participant.Index, local.AudioSsrc, local.VideoSsrc, speaking: false);
+                    Participant.Receivers[0].KeyframeRequested = publisher.RequestKeyframe;
                     Participant.Publishers.Add(publisher);
                     context.Pump.Add(publisher);
                 }

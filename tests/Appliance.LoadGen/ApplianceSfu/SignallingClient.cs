@@ -18,7 +18,7 @@ internal sealed class SignallingClient : IAsyncDisposable
     private Task _writing = Task.CompletedTask;
 
     /// <summary>Opens the socket with the appliance's own Origin, as its pages do.</summary>
-    public async Task ConnectAsync(Uri baseAddress, ApplianceHttp http, Func<string, JsonElement, Task> onMessage, CancellationToken cancellationToken)
+    public async Task ConnectAsync(Uri baseAddress, ApplianceHttp http, Func<string, JsonElement, Task> onMessage, bool wantsLobbyQueue, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(baseAddress);
         ArgumentNullException.ThrowIfNull(http);
@@ -27,7 +27,7 @@ internal sealed class SignallingClient : IAsyncDisposable
         _socket.Options.KeepAliveInterval = TimeSpan.FromSeconds(15);
         var uri = new UriBuilder(baseAddress) { Scheme = "wss", Path = "/ws" }.Uri;
         await _socket.ConnectAsync(uri, cancellationToken).ConfigureAwait(false);
-        _reading = ReadAsync(onMessage, _lifetime.Token);
+        _reading = ReadAsync(onMessage, wantsLobbyQueue, _lifetime.Token);
         _writing = WriteAsync(_lifetime.Token);
     }
 
@@ -86,7 +86,14 @@ internal sealed class SignallingClient : IAsyncDisposable
         }
     }
 
-    private async Task ReadAsync(Func<string, JsonElement, Task> onMessage, CancellationToken cancellationToken)
+    private static bool StartsWithType(ReadOnlySpan<byte> json, ReadOnlySpan<byte> type)
+    {
+        var head = json[..Math.Min(json.Length, 64)];
+        var at = head.IndexOf("\"type\":\""u8);
+        return at >= 0 && head[(at + 8)..].StartsWith(type) && head.Length > at + 8 + type.Length && head[at + 8 + type.Length] == (byte)'"';
+    }
+
+    private async Task ReadAsync(Func<string, JsonElement, Task> onMessage, bool wantsLobbyQueue, CancellationToken cancellationToken)
     {
         var buffer = new byte[64 * 1024];
         using var message = new MemoryStream();
@@ -106,7 +113,16 @@ internal sealed class SignallingClient : IAsyncDisposable
                     continue;
                 }
 
-                using var document = JsonDocument.Parse(message.GetBuffer().AsMemory(0, (int)message.Length));
+                var text = message.GetBuffer().AsMemory(0, (int)message.Length);
+                // Rosters and lobby queues grow with the meeting and go to everyone on every join: with hundreds of
+                // participants parsing them would be most of the generator's work, and only the host needs the queue.
+                if (!wantsLobbyQueue && StartsWithType(text.Span, "roster"u8) || !wantsLobbyQueue && StartsWithType(text.Span, "lobby-queue"u8))
+                {
+                    message.SetLength(0);
+                    continue;
+                }
+
+                using var document = JsonDocument.Parse(text);
                 message.SetLength(0);
                 var type = document.RootElement.TryGetProperty("type", out var t) ? t.GetString() ?? "" : "";
                 await onMessage(type, document.RootElement).ConfigureAwait(false);

@@ -26,6 +26,7 @@ internal sealed class JanusMeeting : IMeetingSession
     private readonly Lock _gate = new();
     private readonly List<GeneratorParticipant> _participants = [];
     private readonly SortedDictionary<int, (long Feed, ParticipantSpec Spec)> _feeds = [];
+    private readonly Dictionary<int, HashSet<(int Publisher, StreamKind Kind)>> _subscribed = [];
 
     public JanusMeeting(JanusHttp janus, RunContext context, long room)
     {
@@ -51,7 +52,9 @@ internal sealed class JanusMeeting : IMeetingSession
         var joining = specs.Select((spec, i) => new GeneratorParticipant(firstIndex + i, spec, Stopwatch.GetTimestamp())).ToList();
         // Publishers first: a subscription names feeds that must exist.
         await ForEachAsync(joining.Where(p => p.Spec.Audio || p.Spec.Video), PublishAsync, cancellationToken).ConfigureAwait(false);
-        await ForEachAsync(joining, SubscribeAsync, cancellationToken).ConfigureAwait(false);
+        // Those already in the room subscribe to the newcomers' streams (on another subscriber PeerConnection), as a
+        // client does when Janus announces new publishers.
+        await ForEachAsync(Participants.Concat(joining), SubscribeAsync, cancellationToken).ConfigureAwait(false);
         lock (_gate)
         {
             _participants.AddRange(joining);
@@ -138,6 +141,7 @@ internal sealed class JanusMeeting : IMeetingSession
         await endpoint.ConnectAsync(answer.HostCandidate(), answer.IceUfrag, answer.IcePassword, answer.Fingerprint, cancellationToken).ConfigureAwait(false);
         participant.NegotiatedProfile = endpoint.Profile?.ToString();
         var publisher = new Publisher(endpoint, participant.Index, local.AudioSsrc, local.VideoSsrc, speaking: false);
+        participant.Receivers[^1].KeyframeRequested = publisher.RequestKeyframe;
         participant.Publishers.Add(publisher);
         _context.Pump.Add(publisher);
         lock (_gate)
@@ -151,6 +155,11 @@ internal sealed class JanusMeeting : IMeetingSession
         var streams = new JsonArray();
         lock (_gate)
         {
+            if (!_subscribed.TryGetValue(participant.Index, out var subscribed))
+            {
+                _subscribed[participant.Index] = subscribed = [];
+            }
+
             var videos = 0;
             foreach (var (index, (feed, spec)) in _feeds)
             {
@@ -159,15 +168,18 @@ internal sealed class JanusMeeting : IMeetingSession
                     continue;
                 }
 
-                if (spec.Audio)
+                if (spec.Audio && subscribed.Add((index, StreamKind.Audio)))
                 {
                     streams.Add(new JsonObject { ["feed"] = feed, ["mid"] = "0" });
                 }
 
                 if (spec.Video && videos < _context.LastN)
                 {
-                    streams.Add(new JsonObject { ["feed"] = feed, ["mid"] = "1" });
                     videos++;
+                    if (subscribed.Add((index, StreamKind.Video)))
+                    {
+                        streams.Add(new JsonObject { ["feed"] = feed, ["mid"] = "1" });
+                    }
                 }
             }
         }

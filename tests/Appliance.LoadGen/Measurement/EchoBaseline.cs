@@ -43,8 +43,9 @@ internal static class EchoBaseline
                     var length = echo.ReceiveFrom(buffer, ref from);
                     echo.SendTo(buffer.AsSpan(0, length), SocketFlags.None, from);
                 }
-                catch (SocketException)
+                catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
                 {
+                    // The measurement is over and the socket closed under the blocked receive.
                     return;
                 }
             }
@@ -67,8 +68,9 @@ internal static class EchoBaseline
                         }
                     }
                 }
-                catch (SocketException)
+                catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
                 {
+                    // The measurement is over and the socket closed under the blocked receive.
                     return;
                 }
             }

@@ -25,6 +25,9 @@ internal sealed class MediaReceiver
 
     public LatencyHistogram Latency { get; } = new();
 
+    /// <summary>Called on a PLI or FIR, as a browser's encoder is told to make a key frame.</summary>
+    public Action? KeyframeRequested { get; set; }
+
     /// <summary>Stopwatch timestamp of the first media packet with a stamp, or 0.</summary>
     public long FirstPacketAt => Interlocked.Read(ref _firstPacketAt);
 
@@ -95,10 +98,12 @@ internal sealed class MediaReceiver
             else if (type == 206 && format == 1)
             {
                 Interlocked.Increment(ref _plis);
+                KeyframeRequested?.Invoke();
             }
             else if (type == 206 && format == 4)
             {
                 Interlocked.Increment(ref _firs);
+                KeyframeRequested?.Invoke();
             }
 
             offset += length;

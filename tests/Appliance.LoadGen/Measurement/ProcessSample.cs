@@ -39,6 +39,19 @@ public sealed record ProcessSample(double CpuSeconds, long RssBytes, int Threads
         }
     }
 
+    /// <summary>Processors of the machine from /proc/cpuinfo (not of this process: the generator runs pinned to one).</summary>
+    public static int MachineCores()
+    {
+        try
+        {
+            return Math.Max(1, File.ReadLines("/proc/cpuinfo").Count(l => l.StartsWith("processor", StringComparison.Ordinal)));
+        }
+        catch (IOException)
+        {
+            return Environment.ProcessorCount;
+        }
+    }
+
     /// <summary>The CPU model name from /proc/cpuinfo.</summary>
     public static string CpuModel()
     {

@@ -23,6 +23,7 @@ internal sealed class Publisher
     private long _frame;
     private long _audioSent;
     private long _videoSent;
+    private int _keyframeRequested;
 
     public Publisher(WebRtcClientEndpoint endpoint, int participant, uint? audioSsrc, uint? videoSsrc, bool speaking)
     {
@@ -57,6 +58,9 @@ internal sealed class Publisher
 
     public long VideoSent => Interlocked.Read(ref _videoSent);
 
+    /// <summary>The next frame is a key frame (a PLI or FIR came), as a browser's encoder does.</summary>
+    public void RequestKeyframe() => Interlocked.Exchange(ref _keyframeRequested, 1);
+
     public void SendAudio()
     {
         if (AudioSsrc is not { } ssrc)
@@ -89,7 +93,7 @@ internal sealed class Publisher
         }
 
         var frame = _frame++;
-        var keyframe = SyntheticTrace.IsKeyframe(frame);
+        var keyframe = SyntheticTrace.IsKeyframe(frame) | Interlocked.Exchange(ref _keyframeRequested, 0) == 1;
         var count = SyntheticTrace.PacketsInFrame(frame);
         for (var i = 0; i < count; i++)
         {

@@ -77,6 +77,12 @@ public sealed record WorkloadResult
     /// <summary>Bytes the appliance's media receive thread allocated per forwarded packet in the window (NaN for Janus).</summary>
     public required double AllocatedBytesPerPacket { get; init; }
 
+    /// <summary>Bytes the whole appliance process allocated per forwarded packet in the window (signalling, HTTP and timers too).</summary>
+    public required double ProcessAllocatedBytesPerPacket { get; init; }
+
+    /// <summary>RTP packets the appliance says it sent per second (its /metrics; NaN for Janus).</summary>
+    public required double SfuReportedSentPerSecond { get; init; }
+
     /// <summary>The SRTP profile the DTLS handshakes negotiated (all endpoints agreed, else "mixed").</summary>
     public required string NegotiatedProfile { get; init; }
 

@@ -44,20 +44,31 @@ internal sealed class WorkloadRunner
         try
         {
             context.Pump.Paused = true;
-            var before = ProcessSample.Read(driver.ProcessId);
+            ProcessSample? before = null;
             var index = 0;
             foreach (var meeting in meetings)
             {
                 var session = await driver.OpenMeetingAsync($"{workload} meeting {sessions.Count + 1}", context, cancellationToken).ConfigureAwait(false);
                 sessions.Add(session);
-                await session.AddAsync(meeting, index, cancellationToken).ConfigureAwait(false);
+                var start = 0;
+                if (before is null)
+                {
+                    // The first participant pays for what any first one does (code paths run once, pools, buffers):
+                    // memory per participant is counted from after it.
+                    await session.AddAsync(meeting.Take(1).ToList(), index, cancellationToken).ConfigureAwait(false);
+                    await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken).ConfigureAwait(false);
+                    before = ProcessSample.Read(driver.ProcessId);
+                    start = 1;
+                }
+
+                await session.AddAsync(meeting.Skip(start).ToList(), index + start, cancellationToken).ConfigureAwait(false);
                 index += meeting.Count;
             }
 
             // Renegotiations after the last join settle, then the memory of everyone joined with no media flowing.
             await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
             var idle = ProcessSample.Read(driver.ProcessId);
-            var idleKiB = before is null || idle is null ? double.NaN : (idle.RssBytes - before.RssBytes) / 1024.0 / Math.Max(1, index);
+            var idleKiB = before is null || idle is null || index < 2 ? double.NaN : (idle.RssBytes - before.RssBytes) / 1024.0 / (index - 1);
             context.Pump.Paused = false;
             _log.WriteLine($"  joined; warming up {_timing.WarmUp.TotalSeconds:0} s");
             await Task.Delay(_timing.WarmUp, cancellationToken).ConfigureAwait(false);
@@ -182,9 +193,11 @@ internal sealed class WorkloadRunner
         }
 
         var publishers = participants.SelectMany(p => p.Publishers).ToDictionary(p => p.Participant);
+        // The SFU's own counters are read over HTTP, which takes a while under load: outside the snapshots that bound
+        // the window, so that packets, CPU and time cover exactly the same interval.
+        var countersBefore = await driver.ReadCountersAsync(cancellationToken).ConfigureAwait(false);
         var receivedBefore = Received(participants);
         var sentBefore = publishers.ToDictionary(p => p.Key, p => (p.Value.AudioSent, p.Value.VideoSent));
-        var countersBefore = await driver.ReadCountersAsync(cancellationToken).ConfigureAwait(false);
         var skipsBefore = context.Pump.Skipped;
         var sfuBefore = ProcessSample.Read(driver.ProcessId);
         var selfBefore = ProcessSample.Read(Environment.ProcessId);
@@ -194,12 +207,12 @@ internal sealed class WorkloadRunner
         await Task.Delay(steady, cancellationToken).ConfigureAwait(false);
 
         context.Window.Close();
-        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        var sfuAfter = ProcessSample.Read(driver.ProcessId);
-        var selfAfter = ProcessSample.Read(Environment.ProcessId);
-        var countersAfter = await driver.ReadCountersAsync(cancellationToken).ConfigureAwait(false);
         var receivedAfter = Received(participants);
         var sentAfter = publishers.ToDictionary(p => p.Key, p => (p.Value.AudioSent, p.Value.VideoSent));
+        var sfuAfter = ProcessSample.Read(driver.ProcessId);
+        var selfAfter = ProcessSample.Read(Environment.ProcessId);
+        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var countersAfter = await driver.ReadCountersAsync(cancellationToken).ConfigureAwait(false);
         // Let the last stamped packets of the window land before the histograms are read.
         await Task.Delay(100, cancellationToken).ConfigureAwait(false);
 
@@ -258,7 +271,9 @@ internal sealed class WorkloadRunner
         var sentPackets = sentAfter.Sum(p => p.Value.AudioSent + p.Value.VideoSent) - sentBefore.Sum(p => p.Value.AudioSent + p.Value.VideoSent);
         double Delta(string name) => countersAfter.TryGetValue(name, out var a) && countersBefore.TryGetValue(name, out var b) ? a - b : double.NaN;
         var allocated = Delta("appliance_media_receive_thread_allocated_bytes");
-        var gcPause = Delta("dotnet_gc_pause_time_seconds_total");
+        var gcPause = Delta("system_runtime_dotnet_gc_pause_time");
+        var processAllocated = Delta("system_runtime_dotnet_gc_heap_total_allocated");
+        var rtpSent = Delta("appliance_media_server_events_total{counter=\"rtp_sent\"}");
         joinTimes.Sort();
         return new WorkloadResult
         {
@@ -290,6 +305,8 @@ internal sealed class WorkloadRunner
             IdleParticipantKiB = idleKiB,
             GcPauseMs = gcPause * 1000,
             AllocatedBytesPerPacket = forwarded > 0 ? allocated / forwarded : double.NaN,
+            ProcessAllocatedBytesPerPacket = forwarded > 0 ? processAllocated / forwarded : double.NaN,
+            SfuReportedSentPerSecond = rtpSent / seconds,
             NegotiatedProfile = profiles.Count == 1 ? profiles[0] ?? "none" : "mixed",
             PumpSkips = context.Pump.Skipped - skipsBefore,
         };
