@@ -47,7 +47,7 @@ public static class LoadGenCommand
         usage: Appliance.LoadGen smoke [--sfu appliance|janus|both] [--participants N] [--profile gcm|cm] [--sfu-cpus LIST]
                Appliance.LoadGen bench [--out DIR] [--sfus appliance,janus] [--workloads W1,W2,W3,W4] [--profiles gcm,cm]
                                        [--runs 3] [--other-profile-runs 1] [--warmup S] [--steady S] [--ramp-warmup S] [--ramp-steady S]
-                                       [--sfu-cpus 1|none] [--w3-steps 10,20,...] [--w4-steps 50,100,...] [--quick]
+                                       [--sfu-cpus 1|none] [--w3-steps 10,30,...] [--w4-steps 50,100,...] [--budget-minutes 19] [--quick]
                Appliance.LoadGen report [--out DIR]      (RESULTS.md and chart.png again from DIR/results.json)
         """;
 
@@ -70,6 +70,7 @@ public static class LoadGenCommand
             OtherProfileRuns = options.GetInt("other-profile-runs", defaults.OtherProfileRuns),
             Timing = new RunTiming(Seconds("warmup", defaults.Timing.WarmUp), Seconds("steady", defaults.Timing.Steady), Seconds("ramp-warmup", defaults.Timing.RampWarmUp), Seconds("ramp-steady", defaults.Timing.RampSteady)),
             SfuCpus = cpus == "none" ? null : cpus,
+            Budget = TimeSpan.FromMinutes(options.GetDouble("budget-minutes", defaults.Budget.TotalMinutes)),
             W3Steps = options.Get("w3-steps", null) is { } w3 ? List(w3).Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList() : defaults.W3Steps,
             W4Steps = options.Get("w4-steps", null) is { } w4 ? List(w4).Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList() : defaults.W4Steps,
         };

@@ -21,14 +21,19 @@ public sealed record BenchmarkOptions
     /// <summary>Runs of W1 and W2 with the other profiles.</summary>
     public int OtherProfileRuns { get; init; } = 1;
 
-    public RunTiming Timing { get; init; } = new(TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4));
+    public RunTiming Timing { get; init; } = new(TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(6), TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(3));
+
+    /// <summary>When this much time has passed, what is left is skipped (and said so in the report).</summary>
+    public TimeSpan Budget { get; init; } = TimeSpan.FromMinutes(19);
 
     /// <summary>The CPU list the SFU is pinned to (taskset -c), or null.</summary>
     public string? SfuCpus { get; init; } = "1";
 
-    public IReadOnlyList<int> W3Steps { get; init; } = [10, 20, 40, 80, 120, 160, 240, 320];
+    /// <summary>Listener counts of the W3 ramp; with the other profiles every other step.</summary>
+    public IReadOnlyList<int> W3Steps { get; init; } = [10, 30, 60, 120, 200, 320];
 
-    public IReadOnlyList<int> W4Steps { get; init; } = [50, 100, 200, 300, 500, 1000];
+    /// <summary>Listener counts of the W4 ramp (the 1,000 last); with the other profiles every other step.</summary>
+    public IReadOnlyList<int> W4Steps { get; init; } = [50, 100, 200, 400, 700, 1000];
 
     /// <summary>Participants of the W1 meeting (50).</summary>
     public int W1Size { get; init; } = 50;
@@ -95,14 +100,23 @@ internal static class Benchmark
     public static async Task<BenchmarkResults> RunAsync(BenchmarkOptions options, BenchmarkResults results, TextWriter log, CancellationToken cancellationToken)
     {
         var first = true;
+        var started = TimeProvider.System.GetTimestamp();
         foreach (var profile in options.Profiles)
         {
             var runs = first ? options.Runs : options.OtherProfileRuns;
+            var w3Steps = first ? options.W3Steps : options.W3Steps.Where((_, i) => i % 2 == 1).ToList();
+            var w4Steps = first ? options.W4Steps : options.W4Steps.Where((_, i) => i % 2 == 1).ToList();
             first = false;
             foreach (var workload in options.Workloads)
             {
                 foreach (var sfu in options.Sfus)
                 {
+                    if (TimeProvider.System.GetElapsedTime(started) > options.Budget)
+                    {
+                        results.Failures.Add($"{workload} on {sfu} with {profile}: skipped, the run's time budget of {options.Budget.TotalMinutes:0} minutes was used up");
+                        continue;
+                    }
+
                     await log.WriteLineAsync($"{workload} on {sfu} with {profile} ({TimeProvider.System.GetUtcNow():HH:mm:ss})").ConfigureAwait(false);
                     var runner = new WorkloadRunner(() => LoadGenCommand.NewDriver(sfu, options.SfuCpus), options.Timing, log);
                     try
@@ -127,11 +141,11 @@ internal static class Benchmark
 
                                 break;
                             case "W3":
-                                results.Windows.AddRange(await runner.RunRampAsync("W3", [ParticipantSpec.Full], ParticipantSpec.Listener, options.W3Steps, profile, cancellationToken).ConfigureAwait(false));
+                                results.Windows.AddRange(await runner.RunRampAsync("W3", [ParticipantSpec.Full], ParticipantSpec.Listener, w3Steps, profile, cancellationToken).ConfigureAwait(false));
                                 break;
                             case "W4":
                                 var speakers = Enumerable.Repeat(ParticipantSpec.AudioOnly, 10).ToList();
-                                results.Windows.AddRange(await runner.RunRampAsync("W4", speakers, ParticipantSpec.Listener, options.W4Steps, profile, cancellationToken).ConfigureAwait(false));
+                                results.Windows.AddRange(await runner.RunRampAsync("W4", speakers, ParticipantSpec.Listener, w4Steps, profile, cancellationToken).ConfigureAwait(false));
                                 break;
                             default:
                                 throw new ArgumentException($"Unknown workload {workload}.", nameof(options));
