@@ -15,12 +15,10 @@ namespace Appliance.LoadGen.ApplianceSfu;
 /// </summary>
 internal sealed class ApplianceMeeting : IMeetingSession
 {
-    private const int ConcurrentJoins = 6;
-
     private readonly ApplianceHttp _http;
     private readonly RunContext _context;
     private readonly string _meetingId;
-    private readonly List<GeneratorParticipant> _participants = [];
+    private readonly ParticipantList _participants = new();
     private readonly List<Joined> _joined = [];
     private readonly Lock _gate = new();
 
@@ -31,16 +29,7 @@ internal sealed class ApplianceMeeting : IMeetingSession
         _meetingId = meetingId;
     }
 
-    public IReadOnlyList<GeneratorParticipant> Participants
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _participants.ToList();
-            }
-        }
-    }
+    public IReadOnlyList<GeneratorParticipant> Participants => _participants.Snapshot();
 
     public async Task AddAsync(IReadOnlyList<ParticipantSpec> specs, int firstIndex, CancellationToken cancellationToken)
     {
@@ -52,29 +41,8 @@ internal sealed class ApplianceMeeting : IMeetingSession
             start = 1;
         }
 
-        using var slots = new SemaphoreSlim(ConcurrentJoins);
-        var joins = new List<Task>();
-        for (var i = start; i < specs.Count; i++)
-        {
-            await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
-            var spec = specs[i];
-            var index = firstIndex + i;
-            joins.Add(Task.Run(
-                async () =>
-                {
-                    try
-                    {
-                        await JoinAsync(spec, index, host: false, cancellationToken).ConfigureAwait(false);
-                    }
-                    finally
-                    {
-                        slots.Release();
-                    }
-                },
-                cancellationToken));
-        }
-
-        await Task.WhenAll(joins).ConfigureAwait(false);
+        var guests = specs.Skip(start).Select((spec, i) => (Spec: spec, Index: firstIndex + start + i));
+        await Joining.ForEachAsync(guests, (guest, token) => JoinAsync(guest.Spec, guest.Index, host: false, token), cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
@@ -97,11 +65,12 @@ internal sealed class ApplianceMeeting : IMeetingSession
             one.Signalling.Send(new() { ["type"] = "end" });
         }
 
-        foreach (var one in joined)
+        // In parallel: hundreds of listeners closing one by one would take minutes (each socket close waits a little).
+        await Task.WhenAll(joined.Select(one => Task.Run(async () =>
         {
             one.Participant.Dispose();
             await one.Signalling.DisposeAsync().ConfigureAwait(false);
-        }
+        }))).ConfigureAwait(false);
     }
 
     private async Task JoinAsync(ParticipantSpec spec, int index, bool host, CancellationToken cancellationToken)
@@ -148,10 +117,7 @@ internal sealed class ApplianceMeeting : IMeetingSession
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(60));
         await joined.Connected.Task.WaitAsync(timeout.Token).ConfigureAwait(false);
-        lock (_gate)
-        {
-            _participants.Add(participant);
-        }
+        _participants.Add(participant);
     }
 
     /// <summary>One joined participant's signalling state; its handler runs on the socket's reading task.</summary>

@@ -18,13 +18,11 @@ namespace Appliance.LoadGen.JanusSfu;
 /// </summary>
 internal sealed class JanusMeeting : IMeetingSession
 {
-    private const int ConcurrentJoins = 6;
-
     private readonly JanusHttp _janus;
     private readonly RunContext _context;
     private readonly long _room;
     private readonly Lock _gate = new();
-    private readonly List<GeneratorParticipant> _participants = [];
+    private readonly ParticipantList _participants = new();
     private readonly SortedDictionary<int, (long Feed, ParticipantSpec Spec)> _feeds = [];
     private readonly Dictionary<int, HashSet<(int Publisher, StreamKind Kind)>> _subscribed = [];
 
@@ -35,16 +33,7 @@ internal sealed class JanusMeeting : IMeetingSession
         _room = room;
     }
 
-    public IReadOnlyList<GeneratorParticipant> Participants
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _participants.ToList();
-            }
-        }
-    }
+    public IReadOnlyList<GeneratorParticipant> Participants => _participants.Snapshot();
 
     public async Task AddAsync(IReadOnlyList<ParticipantSpec> specs, int firstIndex, CancellationToken cancellationToken)
     {
@@ -55,51 +44,35 @@ internal sealed class JanusMeeting : IMeetingSession
         // Those already in the room subscribe to the newcomers' streams (on another subscriber PeerConnection), as a
         // client does when Janus announces new publishers.
         await ForEachAsync(Participants.Concat(joining), SubscribeAsync, cancellationToken).ConfigureAwait(false);
-        lock (_gate)
+        foreach (var participant in joining)
         {
-            _participants.AddRange(joining);
+            _participants.Add(participant);
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var participant in Participants)
-        {
-            participant.Dispose();
-        }
+        await Task.WhenAll(Participants.Select(participant => Task.Run(participant.Dispose))).ConfigureAwait(false);
 
         await _janus.DisposeAsync().ConfigureAwait(false);
     }
 
-    private static async Task ForEachAsync(IEnumerable<GeneratorParticipant> participants, Func<GeneratorParticipant, CancellationToken, Task> join, CancellationToken cancellationToken)
-    {
-        using var slots = new SemaphoreSlim(ConcurrentJoins);
-        var tasks = new List<Task>();
-        foreach (var participant in participants)
-        {
-            await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
-            tasks.Add(Task.Run(
-                async () =>
+    private static Task ForEachAsync(IEnumerable<GeneratorParticipant> participants, Func<GeneratorParticipant, CancellationToken, Task> join, CancellationToken cancellationToken) =>
+        Joining.ForEachAsync(
+            participants,
+            async (participant, token) =>
+            {
+                try
                 {
-                    try
-                    {
-                        await join(participant, cancellationToken).ConfigureAwait(false);
-                    }
-                    catch
-                    {
-                        participant.Dispose();
-                        throw;
-                    }
-                    finally
-                    {
-                        slots.Release();
-                    }
-                },
-                cancellationToken));
-        }
-
-        await Task.WhenAll(tasks).ConfigureAwait(false);
-    }
+                    await join(participant, token).ConfigureAwait(false);
+                }
+                catch
+                {
+                    participant.Dispose();
+                    throw;
+                }
+            },
+            cancellationToken);
 
     private (WebRtcClientEndpoint Endpoint, LocalMedia Local) NewEndpoint(GeneratorParticipant participant, bool publishing)
     {
