@@ -71,6 +71,9 @@ public sealed record WorkloadResult
     /// <summary>(RSS with everyone joined but no media − RSS before) / participants, KiB; NaN when not measured.</summary>
     public required double IdleParticipantKiB { get; init; }
 
+    /// <summary>The same for the .NET heap as the last collection left it (the appliance only; NaN for Janus), KiB.</summary>
+    public double IdleParticipantManagedHeapKiB { get; init; } = double.NaN;
+
     /// <summary>.NET GC pause time during the window, ms (the appliance only; NaN for Janus).</summary>
     public required double GcPauseMs { get; init; }
 

@@ -45,6 +45,7 @@ internal sealed class WorkloadRunner
         {
             context.Pump.Paused = true;
             ProcessSample? before = null;
+            var heapBefore = double.NaN;
             var index = 0;
             foreach (var meeting in meetings)
             {
@@ -58,6 +59,7 @@ internal sealed class WorkloadRunner
                     await session.AddAsync(meeting.Take(1).ToList(), index, cancellationToken).ConfigureAwait(false);
                     await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken).ConfigureAwait(false);
                     before = ProcessSample.Read(driver.ProcessId);
+                    heapBefore = ManagedHeap(await driver.ReadCountersAsync(cancellationToken).ConfigureAwait(false));
                     start = 1;
                 }
 
@@ -69,10 +71,12 @@ internal sealed class WorkloadRunner
             await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
             var idle = ProcessSample.Read(driver.ProcessId);
             var idleKiB = before is null || idle is null || index < 2 ? double.NaN : (idle.RssBytes - before.RssBytes) / 1024.0 / (index - 1);
+            var idleHeapKiB = (ManagedHeap(await driver.ReadCountersAsync(cancellationToken).ConfigureAwait(false)) - heapBefore) / 1024.0 / Math.Max(1, index - 1);
             context.Pump.Paused = false;
             _log.WriteLine($"  joined; warming up {_timing.WarmUp.TotalSeconds:0} s");
             await Task.Delay(_timing.WarmUp, cancellationToken).ConfigureAwait(false);
             var result = await MeasureAsync(workload, profile, driver, context, sessions, _timing.Steady, idleKiB, joinedSince: long.MaxValue, cancellationToken).ConfigureAwait(false);
+            result = result with { IdleParticipantManagedHeapKiB = idleHeapKiB };
             _log.WriteLine("  " + Summary(result));
             return result;
         }
@@ -310,6 +314,23 @@ internal sealed class WorkloadRunner
             NegotiatedProfile = profiles.Count == 1 ? profiles[0] ?? "none" : "mixed",
             PumpSkips = context.Pump.Skipped - skipsBefore,
         };
+    }
+
+    // The .NET heap as the last collection left it (all generations): live objects, not the garbage RSS also holds.
+    private static double ManagedHeap(IReadOnlyDictionary<string, double> counters)
+    {
+        var sum = 0.0;
+        var found = false;
+        foreach (var (name, value) in counters)
+        {
+            if (name.StartsWith("system_runtime_dotnet_gc_last_collection_heap_size{", StringComparison.Ordinal))
+            {
+                sum += value;
+                found = true;
+            }
+        }
+
+        return found ? sum : double.NaN;
     }
 
     private static Dictionary<(int Receiver, int Publisher, StreamKind Kind), long> Received(IReadOnlyList<GeneratorParticipant> participants)
