@@ -94,7 +94,10 @@ public static class LoadGenCommand
 
     private static async Task WriteReportAsync(BenchmarkResults results, string directory, TextWriter log, CancellationToken cancellationToken)
     {
-        await File.WriteAllTextAsync(Path.Combine(directory, "RESULTS.md"), Report.MarkdownReport.Render(results), cancellationToken).ConfigureAwait(false);
+        // notes.md is the hand-written closing note (profiling, fixes, figures before and after), kept across runs.
+        var notesFile = Path.Combine(directory, "notes.md");
+        var notes = File.Exists(notesFile) ? await File.ReadAllTextAsync(notesFile, cancellationToken).ConfigureAwait(false) : null;
+        await File.WriteAllTextAsync(Path.Combine(directory, "RESULTS.md"), Report.MarkdownReport.Render(results, notes), cancellationToken).ConfigureAwait(false);
         await Report.Chart.DrawAsync(results, directory, log, cancellationToken).ConfigureAwait(false);
         await log.WriteLineAsync($"Wrote {Path.Combine(directory, "RESULTS.md")}").ConfigureAwait(false);
     }

@@ -14,7 +14,8 @@ internal static class MarkdownReport
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
-    public static string Render(BenchmarkResults results)
+    /// <summary>The report; <paramref name="notes"/> (the hand-written closing note, notes.md) is appended as it is.</summary>
+    public static string Render(BenchmarkResults results, string? notes = null)
     {
         ArgumentNullException.ThrowIfNull(results);
         var md = new StringBuilder();
@@ -66,6 +67,12 @@ internal static class MarkdownReport
                 Line("- " + failure.ReplaceLineEndings(" "));
             }
 
+            Line();
+        }
+
+        if (!string.IsNullOrWhiteSpace(notes))
+        {
+            Line(notes.TrimEnd());
             Line();
         }
 
