@@ -18,6 +18,8 @@ public sealed record RunTiming(TimeSpan WarmUp, TimeSpan Steady, TimeSpan RampWa
 /// </summary>
 internal sealed class WorkloadRunner
 {
+    private static readonly TimeSpan MaxStepJoinTime = TimeSpan.FromSeconds(90);
+
     private readonly Func<ISfuDriver> _newDriver;
     private readonly RunTiming _timing;
     private readonly TextWriter _log;
@@ -115,9 +117,14 @@ internal sealed class WorkloadRunner
                 var add = Enumerable.Repeat(listener, step - listeners).ToList();
                 try
                 {
-                    await session.AddAsync(add, publishers.Count + listeners, cancellationToken).ConfigureAwait(false);
+                    // A step whose joins take minutes is past any knee already, and would eat the run's time budget.
+                    using var stepLimit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                    stepLimit.CancelAfter(MaxStepJoinTime);
+                    await session.AddAsync(add, publishers.Count + listeners, stepLimit.Token).ConfigureAwait(false);
                 }
-                catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or OperationCanceledException or HttpRequestException or System.Net.WebSockets.WebSocketException)
+                catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or OperationCanceledException or HttpRequestException
+                                               or System.Net.WebSockets.WebSocketException or System.Net.Sockets.SocketException or IOException or FormatException
+                                               or global::Appliance.Crypto.Dtls.DtlsHandshakeException)
                 {
                     if (cancellationToken.IsCancellationRequested)
                     {
