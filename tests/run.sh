@@ -4,8 +4,8 @@
 #   tests/run.sh                       build once, run all tests
 #   tests/run.sh 'FullyQualifiedName~Lobby'   pass a filter through to `dotnet test --filter`
 #
-# Installs the Debian packages the browser tests need (only those absent) and the npm packages of the browser tests and
-# of the test OpenID Provider (npm ci, when node_modules is missing), builds Appliance.sln
+# Installs the Debian packages the browser and load-generator tests need (only those absent) and the npm packages of the
+# browser tests and of the test OpenID Provider (npm ci, when node_modules is missing), builds Appliance.sln
 # in Release once, runs its tests, and ends with one line: "N passed, N failed[, N skipped]".
 # Exits non-zero if any test failed, if the run broke, or if no test ran at all.
 set -euo pipefail
@@ -27,8 +27,9 @@ die() { printf 'tests/run.sh: %s\n' "$*" >&2; exit 2; }
 
 # --- Debian packages ----------------------------------------------------------------------------
 # chromium pulls in its shared libraries as hard dependencies; with --no-install-recommends the
-# fonts must be asked for, or pages render without glyphs.
-required_packages=(chromium fonts-liberation)
+# fonts must be asked for, or pages render without glyphs. janus is the reference SFU of the load
+# generator's smoke test (tests/Appliance.LoadGen.Tests).
+required_packages=(chromium fonts-liberation janus)
 
 is_installed() {
     dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'

@@ -198,6 +198,11 @@ public static class ApplianceApp
             return await AuditVerifyCommand.RunAsync(args[1..], Console.Out, Console.Error);
         }
 
+        if (args.Length > 0 && args[0] == AutomationToken.Verb)
+        {
+            return await AutomationToken.RunAsync(args[1..], Console.Out, Console.Error);
+        }
+
         WebApplication app;
         try
         {

@@ -58,3 +58,6 @@ public sealed record IssuedInvitationModel(string Id, string GuestName, DateTime
 
 /// <summary>A classification level as bookers choose it.</summary>
 public sealed record ClassificationModel(string Id, string Name, string Marking, string Colour, int Rank);
+
+/// <summary>A join ticket for the signalling WebSocket: the first message's <c>ticket</c>, valid until <paramref name="ExpiresAt"/>.</summary>
+public sealed record JoinTicketModel(string Ticket, DateTimeOffset ExpiresAt, string WebSocketPath);

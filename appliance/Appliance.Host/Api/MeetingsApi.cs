@@ -4,6 +4,7 @@ using Appliance.Core.Identity;
 using Appliance.Core.Invitations;
 using Appliance.Core.Localization;
 using Appliance.Core.Meetings;
+using Appliance.Core.Rooms;
 using Appliance.Core.Validation;
 using Appliance.Host.Configuration;
 using Appliance.Host.Identity;
@@ -11,6 +12,7 @@ using Appliance.Host.Meetings;
 using Appliance.Host.Operations;
 using Appliance.Host.Policy;
 using Appliance.Host.Security;
+using Appliance.Host.Signalling;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -53,6 +55,8 @@ public static class MeetingsApi
         api.MapPost("/meetings", BookMeetingAsync).WithName("BookMeeting").Produces<MeetingModel>(201).ProducesValidationProblem().WithSummary("Books a meeting; the caller hosts it.");
         api.MapGet("/meetings/{meetingId}", GetMeetingAsync).WithName("GetMeeting").Produces<MeetingModel>().ProducesProblem(404);
         api.MapPost("/meetings/{meetingId}/cancel", CancelMeetingAsync).WithName("CancelMeeting").Produces<MeetingModel>().ProducesProblem(404).ProducesProblem(409).WithSummary("Cancels a meeting; its guest links stop working.");
+        api.MapPost("/meetings/{meetingId}/join-ticket", IssueJoinTicketAsync).WithName("IssueJoinTicket").Produces<JoinTicketModel>().ProducesProblem(404).ProducesProblem(409)
+            .WithSummary("A join ticket for the caller, the meeting's host, to enter its room over the signalling WebSocket (/ws) without a browser session; valid two minutes.");
         api.MapGet("/meetings/{meetingId}/invitations", ListInvitationsAsync).WithName("ListInvitations").Produces<InvitationModel[]>().ProducesProblem(404);
         api.MapPost("/meetings/{meetingId}/invitations", InviteGuestAsync).WithName("InviteGuest").Produces<IssuedInvitationModel>(201).ProducesValidationProblem().ProducesProblem(404).ProducesProblem(409)
             .WithSummary("Invites a guest. The response holds the link and an .ics calendar file once: only a hash of the token is kept.");
@@ -106,6 +110,28 @@ public static class MeetingsApi
     {
         var outcome = await book.CancelAsync(Actor(context), meetingId, context.RequestAborted);
         return outcome.Succeeded ? TypedResults.Ok(Model(outcome.Value!, catalog)) : Failure(outcome);
+    }
+
+    private static async Task<IResult> IssueJoinTicketAsync(
+        HttpContext context, string meetingId, MeetingBook book, MeetingRooms rooms, JoinTickets tickets, TimeProvider time, ILoggerFactory logs)
+    {
+        var actor = Actor(context);
+        var outcome = await book.GetAsync(actor, meetingId, context.RequestAborted);
+        if (!outcome.Succeeded)
+        {
+            return Failure(outcome);
+        }
+
+        // The same entry-time rule as the organiser's room page, which is the other way to a staff ticket.
+        var meeting = outcome.Value!;
+        if (RoomRules.CheckEntryTime(meeting, isHost: true, time.GetUtcNow(), rooms.Limits) is { } refusal)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The meeting room cannot be entered now.", type: refusal.ToString());
+        }
+
+        var ticket = tickets.IssueForStaff(meeting.Id, actor.UserId);
+        logs.CreateLogger("Appliance.Api").LogInformation("Join ticket for meeting {MeetingId} issued through the API to {UserId}", meeting.Id, actor.UserId);
+        return TypedResults.Ok(new JoinTicketModel(ticket, time.GetUtcNow() + JoinTickets.Lifetime, SignallingEndpoint.Path));
     }
 
     private static async Task<IResult> ListInvitationsAsync(

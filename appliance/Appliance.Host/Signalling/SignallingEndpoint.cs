@@ -20,7 +20,12 @@ public static class SignallingEndpoint
     {
         var options = configuration.GetSection(SignallingOptions.Section).Get<SignallingOptions>() ?? new SignallingOptions();
         services.AddSingleton(options);
-        services.AddSingleton(new MeetingRooms(time));
+        if (options.MaxParticipants < 2)
+        {
+            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"Appliance:Signalling:MaxParticipants is {options.MaxParticipants}; a meeting needs at least 2."));
+        }
+
+        services.AddSingleton(new MeetingRooms(time, RoomLimits.Default with { MaxParticipants = options.MaxParticipants }));
         services.AddSingleton<JoinTickets>();
         services.AddSingleton<SignallingHub>();
         services.AddHostedService(sp => sp.GetRequiredService<SignallingHub>());

@@ -1,3 +1,5 @@
+using Appliance.Core.Rooms;
+
 namespace Appliance.Host.Signalling;
 
 /// <summary>Settings of the signalling WebSocket (section "Appliance:Signalling").</summary>
@@ -35,4 +37,7 @@ public sealed class SignallingOptions
 
     /// <summary>Sealed sender keys per second that refill <see cref="SenderKeyBurst"/>.</summary>
     public int SenderKeysPerSecond { get; set; } = 64;
+
+    /// <summary>People in one meeting room, lobby included (the host always gets in); load tests raise it.</summary>
+    public int MaxParticipants { get; set; } = RoomLimits.Default.MaxParticipants;
 }

@@ -23,7 +23,8 @@ public delegate void ReceivedMediaHandler(ReadOnlySpan<byte> packet);
 /// (<see cref="DtlsSrtpClient"/>), then SRTP both ways.
 /// </summary>
 /// <remarks>
-/// <para>A receive thread per endpoint reads the socket, answers nothing, and hands decrypted media to
+/// <para>A receive thread per endpoint reads the socket, answers the server's authenticated Binding requests (a full
+/// ICE agent's checks), and hands decrypted media to
 /// <see cref="RtpReceived"/> and <see cref="RtcpReceived"/> on that thread (set them before connecting).
 /// <see cref="SendRtp"/>, <see cref="SendRtcp"/> and <see cref="SendDatagram"/> may be called from any thread;
 /// sends are serialised by a lock because an SRTP session is single-threaded.</para>
@@ -49,6 +50,8 @@ public sealed class WebRtcClientEndpoint : IDisposable
     private readonly byte[] _tieBreaker = RandomNumberGenerator.GetBytes(8);
     private readonly Lock _checksGate = new();
     private readonly List<PendingCheck> _pendingChecks = [];
+    private readonly byte[] _localUfrag;
+    private readonly byte[] _localPassword;
     private readonly TaskCompletionSource<DtlsSessionEnd> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private TransportAddress _server;
@@ -76,6 +79,8 @@ public sealed class WebRtcClientEndpoint : IDisposable
         _ownsIdentity = _options.Identity is null;
         _identity = _options.Identity ?? DtlsIdentity.Create(TimeProvider.System);
         LocalIceCredentials = IceCredentials.Generate();
+        _localUfrag = Encoding.ASCII.GetBytes(LocalIceCredentials.Ufrag);
+        _localPassword = Encoding.ASCII.GetBytes(LocalIceCredentials.Password);
         _socket = new Socket(_options.LocalAddress.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         try
         {
@@ -462,8 +467,18 @@ public sealed class WebRtcClientEndpoint : IDisposable
 
     private void HandleStun(ReadOnlySpan<byte> datagram)
     {
-        if (StunMessage.Parse(datagram, out var message) != StunParseResult.Ok || !message.VerifyFingerprint()
-            || message.Class is not (StunMessageClass.SuccessResponse or StunMessageClass.ErrorResponse))
+        if (StunMessage.Parse(datagram, out var message) != StunParseResult.Ok || !message.VerifyFingerprint())
+        {
+            return;
+        }
+
+        if (message.Class == StunMessageClass.Request)
+        {
+            AnswerCheck(message);
+            return;
+        }
+
+        if (message.Class is not (StunMessageClass.SuccessResponse or StunMessageClass.ErrorResponse))
         {
             return;
         }
@@ -503,6 +518,33 @@ public sealed class WebRtcClientEndpoint : IDisposable
         }
 
         pending.Result.TrySetResult(CheckOutcome.Refused);
+    }
+
+    /// <summary>
+    /// Answers the server's own connectivity checks, which a full ICE agent sends (RFC 8445 §7.3) and libnice sends even
+    /// in lite mode before it nominates (Janus): a Binding success for requests addressed to our ufrag and signed with
+    /// our password; anything else is ignored, as an unauthenticated check must not learn anything.
+    /// </summary>
+    private void AnswerCheck(in StunMessage request)
+    {
+        if (request.Type != StunMessageType.BindingRequest || !request.HasUsername || !request.HasMessageIntegrity)
+        {
+            return;
+        }
+
+        var username = request.Username;
+        var colon = username.IndexOf((byte)':');
+        if (colon < 0 || !username[..colon].SequenceEqual(_localUfrag) || !request.VerifyMessageIntegrity(_localPassword))
+        {
+            return;
+        }
+
+        Span<byte> response = stackalloc byte[256];
+        var writer = new StunMessageWriter(response);
+        if (writer.TryWriteBindingSuccess(request.TransactionId, _server, _localPassword))
+        {
+            SendDatagram(writer.Written);
+        }
     }
 
     private sealed class PendingCheck(byte[] transactionId)

@@ -7,24 +7,30 @@ namespace Appliance.Media.Sfu;
 /// </summary>
 internal sealed class PacketHistory
 {
-    private readonly byte[] _data;
-    private readonly int[] _lengths;
-    private readonly long[] _sequences;
     private readonly int _slotSize;
     private readonly int _mask;
+    private byte[]? _data;
+    private int[] _lengths = [];
+    private long[] _sequences = [];
 
     public PacketHistory(int capacity, int slotSize)
     {
         _slotSize = slotSize;
         _mask = capacity - 1;
-        _data = new byte[capacity * slotSize];
-        _lengths = new int[capacity];
-        _sequences = new long[capacity];
-        Array.Fill(_sequences, -1);
     }
 
     public void Store(long extendedSequence, ReadOnlySpan<byte> packet)
     {
+        if (_data is null)
+        {
+            // Allocated with the first packet, not with the publication: a camera that is announced but off, or a
+            // participant who has joined and sends nothing yet, costs no buffer (about 750 KB at the defaults).
+            _data = GC.AllocateUninitializedArray<byte>((_mask + 1) * _slotSize);
+            _lengths = new int[_mask + 1];
+            _sequences = new long[_mask + 1];
+            Array.Fill(_sequences, -1);
+        }
+
         var index = (int)(extendedSequence & _mask);
         if (packet.Length > _slotSize)
         {
@@ -40,7 +46,7 @@ internal sealed class PacketHistory
     public bool TryGet(long extendedSequence, out ReadOnlySpan<byte> packet)
     {
         var index = (int)(extendedSequence & _mask);
-        if (extendedSequence < 0 || _sequences[index] != extendedSequence)
+        if (_data is null || extendedSequence < 0 || _sequences[index] != extendedSequence)
         {
             packet = default;
             return false;
@@ -67,16 +73,18 @@ internal sealed class SentHistory
 {
     private readonly int _mask;
 
-    public SentHistory(int capacity)
-    {
-        _mask = capacity - 1;
-        Entries = new SentPacket[capacity];
-    }
+    public SentHistory(int capacity) => _mask = capacity - 1;
 
-    public SentPacket[] Entries { get; }
+    /// <summary>Empty until the slot first sends: most slots of a large meeting never carry video.</summary>
+    public SentPacket[] Entries { get; private set; } = [];
 
     public void Record(ushort sequence, uint timestamp, InboundStream source, long sourceSequence)
     {
+        if (Entries.Length == 0)
+        {
+            Entries = new SentPacket[_mask + 1];
+        }
+
         ref var entry = ref Entries[sequence & _mask];
         entry.Valid = true;
         entry.Sequence = sequence;
@@ -90,6 +98,6 @@ internal sealed class SentHistory
     public int IndexOf(ushort sequence)
     {
         var index = sequence & _mask;
-        return Entries[index].Valid && Entries[index].Sequence == sequence ? index : -1;
+        return Entries.Length != 0 && Entries[index].Valid && Entries[index].Sequence == sequence ? index : -1;
     }
 }

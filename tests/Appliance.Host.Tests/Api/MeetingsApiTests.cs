@@ -179,6 +179,28 @@ public sealed class MeetingsApiTests
     }
 
     [Test]
+    public async Task The_host_gets_a_join_ticket_for_their_own_meeting_and_nobody_else_does()
+    {
+        var theirs = await ApiCalls.BookAsync(_organiserApi, "Olga's ticket meeting");
+
+        var own = await ApiCalls.PostAsync(_organiserApi, $"/api/v1/meetings/{theirs}/join-ticket", new { });
+        var other = await ApiCalls.PostAsync(_adminApi, $"/api/v1/meetings/{theirs}/join-ticket", new { });
+        var auditor = await ApiCalls.PostAsync(_auditorApi, $"/api/v1/meetings/{theirs}/join-ticket", new { });
+
+        var ticket = _appliance.Service<Appliance.Host.Signalling.JoinTickets>().Read(own.Root.GetProperty("ticket").GetString());
+        Assert.Multiple(() =>
+        {
+            Assert.That(own.Status, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(own.Root.GetProperty("webSocketPath").GetString(), Is.EqualTo("/ws"));
+            Assert.That(ticket, Is.Not.Null);
+            Assert.That(ticket!.MeetingId, Is.EqualTo(theirs));
+            Assert.That(ticket.Kind, Is.EqualTo(Appliance.Core.Rooms.ParticipantKind.Staff));
+            Assert.That(other.Status, Is.EqualTo(HttpStatusCode.NotFound), "another organiser's meeting is not found, as for GetMeeting");
+            Assert.That(auditor.Status, Is.EqualTo(HttpStatusCode.Forbidden));
+        });
+    }
+
+    [Test]
     public async Task Each_organiser_lists_only_their_own_meetings()
     {
         var mine = await ApiCalls.BookAsync(_adminApi, "Admin's own meeting");

@@ -31,6 +31,47 @@ public sealed class ProcessStartTests
     }
 
     [Test]
+    public async Task Create_automation_token_prints_a_token_the_api_accepts_and_exits()
+    {
+        using var verb = ApplianceProcess.Start(_data, "create-automation-token", "--user", "loadgen", $"--Appliance:DataDirectory={_data}");
+        Assert.That(await verb.WaitForExitAsync(StartLimit), Is.True, "the verb exits without serving");
+        var token = verb.StandardOutput.Trim();
+        Assert.That(verb.ExitCode, Is.Zero, verb.StandardError);
+
+        var port = ApplianceProcess.FreePort();
+        using var process = ApplianceProcess.Start(_data, $"--urls=https://127.0.0.1:{port}", $"--Appliance:DataDirectory={_data}");
+        Assert.That(await process.WaitForHealthAsync(new Uri($"https://127.0.0.1:{port}/healthz"), _data, StartLimit), Is.EqualTo(HttpStatusCode.OK));
+        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator };
+        using var client = new HttpClient(handler) { BaseAddress = new Uri($"https://127.0.0.1:{port}") };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        using var meetings = await client.GetAsync(new Uri("/api/v1/meetings", UriKind.Relative));
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token + "x");
+        using var altered = await client.GetAsync(new Uri("/api/v1/meetings", UriKind.Relative));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(token, Has.Length.EqualTo(43), "one line: the token only");
+            Assert.That(verb.StandardError, Does.Contain("loadgen").And.Not.Contain(token), "the log line names the account, never the token");
+            Assert.That(meetings.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(altered.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        });
+    }
+
+    [Test]
+    public async Task Create_automation_token_with_unknown_arguments_prints_usage_and_fails()
+    {
+        using var verb = ApplianceProcess.Start(_data, "create-automation-token", "--role", "Operator", $"--Appliance:DataDirectory={_data}");
+
+        Assert.That(await verb.WaitForExitAsync(StartLimit), Is.True);
+        Assert.Multiple(() =>
+        {
+            Assert.That(verb.ExitCode, Is.EqualTo(64));
+            Assert.That(verb.StandardError, Does.Contain("usage:"));
+            Assert.That(File.Exists(Path.Combine(_data, "appliance.db")), Is.False, "nothing was created");
+        });
+    }
+
+    [Test]
     public async Task Fresh_start_answers_healthz_within_30_seconds_and_prints_the_bootstrap_link()
     {
         var port = ApplianceProcess.FreePort();

@@ -101,6 +101,7 @@ public sealed class AuthorizationMatrixTests
         ("POST", "/api/v1/meetings", Caller.ApiToken),
         ("GET", "/api/v1/meetings/{meetingId}", Caller.ApiToken),
         ("POST", "/api/v1/meetings/{meetingId}/cancel", Caller.ApiToken),
+        ("POST", "/api/v1/meetings/{meetingId}/join-ticket", Caller.ApiToken),
         ("GET", "/api/v1/meetings/{meetingId}/invitations", Caller.ApiToken),
         ("POST", "/api/v1/meetings/{meetingId}/invitations", Caller.ApiToken),
         ("POST", "/api/v1/meetings/{meetingId}/invitations/{invitationId}/revoke", Caller.ApiToken),
