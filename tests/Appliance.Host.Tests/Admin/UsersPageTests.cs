@@ -87,6 +87,14 @@ public sealed class UsersPageTests
     }
 
     [Test]
+    public async Task Without_oidc_no_role_mappings_are_shown()
+    {
+        var page = await Forms.GetAsync(_admin.Client, "/admin/users");
+
+        Assert.That(page.Body, Does.Not.Contain("id=\"role-mappings\""));
+    }
+
+    [Test]
     public async Task Changing_roles_needs_the_antiforgery_token()
     {
         using var person = await _admin.CreateUserAsync("role-csrf", "Carl Csrf", RoleNames.Organiser);

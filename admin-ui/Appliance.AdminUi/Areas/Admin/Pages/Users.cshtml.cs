@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Appliance.Core.Audit;
 using Appliance.Core.Identity;
+using Appliance.AdminUi.Maintenance;
 using Appliance.Core.Localization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -9,8 +10,11 @@ using Microsoft.Extensions.Logging;
 namespace Appliance.AdminUi.Areas.Admin.Pages;
 
 /// <summary>Local staff accounts: list and create (operators only).</summary>
-public sealed class UsersModel(LocalAccounts accounts, IIdentityStore store, IAuditLog audit, ILogger<UsersModel> logger) : PageModel
+public sealed class UsersModel(LocalAccounts accounts, IIdentityStore store, IAuditLog audit, IEnumerable<OrganisationRoleMappings> organisation, ILogger<UsersModel> logger) : PageModel
 {
+    /// <summary>The OIDC role mappings, read-only; null when sign-in at the organisation is not enabled.</summary>
+    public OrganisationRoleMappings? RoleMappings { get; } = organisation.FirstOrDefault();
+
     public IReadOnlyList<StaffUser> Users { get; private set; } = [];
 
     public List<string> Errors { get; } = [];
