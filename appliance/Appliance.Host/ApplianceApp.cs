@@ -122,6 +122,10 @@ public static class ApplianceApp
         if (oidcSecret is not null)
         {
             OrganisationSignIn.Add(authentication, builder.Services, options.Oidc, oidcSecret, Directory.GetCurrentDirectory());
+            // What the users page shows read-only: the claim and its mappings, never the client secret.
+            builder.Services.AddSingleton(new Appliance.AdminUi.Maintenance.OrganisationRoleMappings(
+                options.Oidc.RoleClaim,
+                [.. options.Oidc.RoleMappings.Select(m => new Appliance.AdminUi.Maintenance.OrganisationRoleMapping(m.Value ?? string.Empty, [.. m.Roles]))]));
         }
         GuestSession.Add(builder.Services);
 

@@ -77,6 +77,9 @@ public enum AuditAction
 
     /// <summary>A backup was made.</summary>
     BackupCreated,
+
+    /// <summary>An operator changed the roles of a local staff account (or was refused: see the outcome).</summary>
+    RolesChanged,
 }
 
 /// <summary>How it ended.</summary>

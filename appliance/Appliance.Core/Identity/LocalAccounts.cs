@@ -140,6 +140,46 @@ public sealed class LocalAccounts
     }
 
     /// <summary>
+    /// An operator changes the roles of a local account. Accounts linked to the IdP take their roles from it at each
+    /// sign-in and are refused here; operators cannot take the operator role from themselves. A change of roles changes
+    /// the security stamp, so that every session of the account ends and the next sign-in carries the new roles.
+    /// </summary>
+    public async Task<Outcome<StaffUser>> SetRolesAsync(StaffActor actor, string? userId, StaffRoles roles, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        if (!actor.Has(StaffRoles.Operator) || !Ids.LooksValid(userId) || (userId == actor.UserId && !roles.HasFlag(StaffRoles.Operator)))
+        {
+            return Outcome<StaffUser>.Fail(FailureKind.Forbidden, Messages.NotAllowed);
+        }
+
+        var refused = false;
+        var changed = await _store.ChangeUserAsync<StaffUser?>(userId!, u =>
+        {
+            if (u is null)
+            {
+                return (null, null);
+            }
+
+            if (u.IsExternal)
+            {
+                refused = true;
+                return (null, null);
+            }
+
+            if (u.Roles == roles)
+            {
+                return (null, u);
+            }
+
+            var updated = u with { Roles = roles, SecurityStamp = SecretToken.Generate() };
+            return (updated, updated);
+        }, cancellationToken);
+        return refused ? Outcome<StaffUser>.Fail(FailureKind.Forbidden, Messages.NotAllowed)
+            : changed is null ? Outcome<StaffUser>.Fail(FailureKind.NotFound, Messages.NotAllowed)
+            : Outcome<StaffUser>.Ok(changed);
+    }
+
+    /// <summary>
     /// First step: user name and password. Every step of a sign-in that has not completed counts as an attempt, counted
     /// before the check so that parallel guesses cannot outrun the lockout; a completed sign-in clears the count.
     /// </summary>

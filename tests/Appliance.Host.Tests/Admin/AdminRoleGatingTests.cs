@@ -82,6 +82,7 @@ public sealed class AdminRoleGatingTests
     [TestCase("/admin/audit?handler=Export")]
     [TestCase("/admin/audit?handler=Verify")]
     [TestCase("/admin/users")]
+    [TestCase("/admin/users?handler=Roles")]
     [TestCase("/admin/meetings?handler=End")]
     [TestCase("/admin/system?handler=Network")]
     [TestCase("/admin/system?handler=Certificate")]

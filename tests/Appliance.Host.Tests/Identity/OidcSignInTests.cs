@@ -215,6 +215,23 @@ public sealed class OidcSignInTests
     }
 
     [Test]
+    public async Task Admin_users_page_shows_the_role_mappings_read_only_and_never_the_secret()
+    {
+        var page = await Forms.GetAsync(_admin.Client, "/admin/users");
+        var text = MeetingPages.VisibleText(page.Body);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(page.Body, Does.Contain("id=\"role-mappings\""));
+            Assert.That(text, Does.Contain("Roles from the organisation's sign-in (OIDC)"));
+            Assert.That(text, Does.Contain("meeting-organisers").And.Contain("security-officers").And.Contain("it-operations").And.Contain("internal-audit"));
+            Assert.That(text, Does.Contain("Security officer").Or.Contain("SecurityOfficer"));
+            Assert.That(page.Body, Does.Not.Contain("test-client-secret"));
+            Assert.That(page.Body, Does.Not.Contain("client-secret"));
+        });
+    }
+
+    [Test]
     public async Task Account_disabled_here_by_an_operator_cannot_sign_in_and_its_session_ends()
     {
         using var before = new OidcBrowser(_appliance, _idp);
