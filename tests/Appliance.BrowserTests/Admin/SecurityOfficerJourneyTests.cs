@@ -36,8 +36,10 @@ public sealed partial class SecurityOfficerJourneyTests
         await admin.GetByLabel("User name").FillAsync(Officer.UserName);
         await admin.GetByLabel("Full name").FillAsync(Officer.FullName);
         await admin.GetByLabel("Password").FillAsync(Officer.Password);
-        await admin.GetByLabel("Organiser").UncheckAsync();
-        await admin.GetByLabel("Security officer").CheckAsync();
+        // The new account's roles (each existing account has its own role boxes in its row).
+        var roles = admin.GetByRole(AriaRole.Group, new() { Name = "Roles", Exact = true });
+        await roles.GetByLabel("Organiser").UncheckAsync();
+        await roles.GetByLabel("Security officer").CheckAsync();
         await admin.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
         await Expect(admin.Locator(".notice")).ToContainTextAsync(Officer.UserName);
 
