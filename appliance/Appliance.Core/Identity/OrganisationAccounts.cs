@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Appliance.Core.Policy;
 using Appliance.Crypto;
 
 namespace Appliance.Core.Identity;
@@ -54,10 +55,6 @@ public sealed class OrganisationAccounts
     // Not a hash of anything: no password can ever verify against it, and local sign-in refuses external accounts anyway.
     private const string NoPassword = "!external";
 
-    private static readonly string[] KnowledgeFactors = ["pwd", "pin", "kba"];
-    private static readonly string[] PossessionFactors = ["otp", "hwk", "swk", "sc", "sms", "tel"];
-    private static readonly string[] InherenceFactors = ["fpt", "face", "iris", "retina", "vbm"];
-
     private readonly IIdentityStore _store;
     private readonly TimeProvider _time;
     private readonly OrganisationSignInRules _rules;
@@ -73,17 +70,8 @@ public sealed class OrganisationAccounts
     /// True when <c>amr</c> (RFC 8176) shows more than one factor: "mfa" itself, or methods of two different kinds
     /// (something known, something held, something one is).
     /// </summary>
-    public static bool IsMultiFactor(IEnumerable<string> amr)
-    {
-        var values = amr.ToHashSet(StringComparer.Ordinal);
-        if (values.Contains("mfa"))
-        {
-            return true;
-        }
-
-        var kinds = (values.Overlaps(KnowledgeFactors) ? 1 : 0) + (values.Overlaps(PossessionFactors) ? 1 : 0) + (values.Overlaps(InherenceFactors) ? 1 : 0);
-        return kinds >= 2;
-    }
+    public static bool IsMultiFactor(IEnumerable<string> amr) =>
+        AuthenticationStrength.LevelFromAmr(amr) == AuthenticationLevel.Mfa;
 
     /// <summary>The roles the claim values grant; values are compared exactly (group names and ids are case-sensitive at most IdPs).</summary>
     public StaffRoles RolesFor(IEnumerable<string> claimValues)

@@ -1,3 +1,5 @@
+using Appliance.Crypto.E2ee;
+
 namespace Appliance.Media.Sfu;
 
 /// <summary>
@@ -17,49 +19,9 @@ public static class Keyframes
     /// </summary>
     public static bool IsVp8KeyframeStart(ReadOnlySpan<byte> payload)
     {
-        if (payload.IsEmpty)
+        if (!SframeFrames.TryReadVp8Descriptor(payload, out var offset, out var startsFrame) || !startsFrame)
         {
             return false;
-        }
-
-        var first = payload[0];
-        if ((first & 0x10) == 0 || (first & 0x07) != 0)
-        {
-            return false;
-        }
-
-        var offset = 1;
-        if ((first & 0x80) != 0)
-        {
-            if (payload.Length < 2)
-            {
-                return false;
-            }
-
-            var extension = payload[1];
-            offset = 2;
-            if ((extension & 0x80) != 0)
-            {
-                // I: a 7- or 15-bit PictureID, the M bit telling which.
-                if (payload.Length <= offset)
-                {
-                    return false;
-                }
-
-                offset += (payload[offset] & 0x80) != 0 ? 2 : 1;
-            }
-
-            if ((extension & 0x40) != 0)
-            {
-                // L: TL0PICIDX.
-                offset++;
-            }
-
-            if ((extension & 0x30) != 0)
-            {
-                // T or K: one byte with TID, Y and KEYIDX.
-                offset++;
-            }
         }
 
         // Frame tag (3 bytes) and start code (3 bytes).

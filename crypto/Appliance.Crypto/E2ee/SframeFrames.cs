@@ -20,7 +20,7 @@ public static class SframeFrames
         header = default;
         headerOffset = 0;
         isKeyFrame = false;
-        if (!TryReadVp8DescriptorLength(rtpPayload, out var descriptorLength, out var startsFrame) || !startsFrame)
+        if (!TryReadVp8Descriptor(rtpPayload, out var descriptorLength, out var startsFrame) || !startsFrame)
         {
             return false;
         }
@@ -46,9 +46,14 @@ public static class SframeFrames
     public static bool TryParseOpusPayload(ReadOnlySpan<byte> rtpPayload, out SframeHeader header) =>
         SframeHeader.TryRead(rtpPayload, out header, out _);
 
-    // RFC 7741 §4.2: X|R|N|S|R|PID, then if X: I|L|T|K|RSV, then PictureID (1 or 2 bytes, M bit) if I,
-    // TL0PICIDX if L, TID|Y|KEYIDX if T or K. A frame starts where S = 1 and PID = 0.
-    private static bool TryReadVp8DescriptorLength(ReadOnlySpan<byte> payload, out int length, out bool startsFrame)
+    /// <summary>
+    /// Reads the VP8 payload descriptor (RFC 7741 §4.2) at the start of an RTP payload: its length, and whether the
+    /// payload starts a frame (S = 1 and PID = 0). The SFU's key frame detection reads it the same way.
+    /// </summary>
+    /// <returns>False when the payload is too short for the descriptor it announces.</returns>
+    // X|R|N|S|R|PID, then if X: I|L|T|K|RSV, then PictureID (1 or 2 bytes, M bit) if I, TL0PICIDX if L,
+    // TID|Y|KEYIDX if T or K.
+    public static bool TryReadVp8Descriptor(ReadOnlySpan<byte> payload, out int length, out bool startsFrame)
     {
         length = 0;
         startsFrame = false;
