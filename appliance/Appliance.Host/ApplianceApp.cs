@@ -120,6 +120,8 @@ public static class ApplianceApp
         SignallingEndpoint.Add(builder.Services, builder.Configuration, time);
         builder.Services.AddSingleton<RetentionJob>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RetentionJob>());
+        builder.Services.AddSingleton<MeetingDurationLimit>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<MeetingDurationLimit>());
 
         ConfigureKestrel(builder, options, certificate);
 

@@ -213,20 +213,32 @@ public sealed class SignallingHub : BackgroundService
     }
 
     /// <summary>Ends a running meeting for everyone on an operator's word; false when it has no open room.</summary>
-    public bool EndByOperator(string meetingId)
+    public bool EndByOperator(string meetingId) => DispatchTo(meetingId, room => room.EndByOperator()) is not null;
+
+    /// <summary>
+    /// The meeting reached its level's longest duration: everyone is told why and the room closes. False when it has no
+    /// open room or was already ended.
+    /// </summary>
+    public bool EndAtMaximumDuration(string meetingId) => DispatchTo(meetingId, room => room.EndAtMaximumDuration()) is { Deliveries.Count: > 0 };
+
+    /// <summary>Warns everyone in the meeting that it will be ended at <paramref name="endsAt"/>; false when it has no open room.</summary>
+    public bool WarnEnding(string meetingId, DateTimeOffset endsAt, int minutesLeft) => DispatchTo(meetingId, room => room.WarnEnding(endsAt, minutesLeft)) is { Deliveries.Count: > 0 };
+
+    // Decides and dispatches under the meeting's gate; null when the meeting has no open room.
+    private RoomDecision? DispatchTo(string meetingId, Func<MeetingRoom, RoomDecision> decide)
     {
         var room = _rooms.Find(meetingId);
         if (room is null)
         {
-            return false;
+            return null;
         }
 
         lock (GateFor(meetingId))
         {
-            Dispatch(meetingId, room.EndByOperator());
+            var decision = decide(room);
+            Dispatch(meetingId, decision);
+            return decision;
         }
-
-        return true;
     }
 
     internal void Disconnected(SignallingConnection connection)
