@@ -150,17 +150,23 @@ public sealed class MeetingRoom
     }
 
     /// <summary>True when the room holds a participant whose current resume token is <paramref name="token"/>.</summary>
-    public bool HoldsResumeToken(string token)
+    public bool HoldsResumeToken(string token) => HolderOfResumeToken(token) is not null;
+
+    /// <summary>
+    /// The participant whose current resume token is <paramref name="token"/>, without resuming them (so that the edge
+    /// can check them against the policy first); null when the token is unknown or the room ended.
+    /// </summary>
+    public ParticipantView? HolderOfResumeToken(string token)
     {
         if (!SecretToken.LooksValid(token))
         {
-            return false;
+            return null;
         }
 
         var hash = SecretToken.Hash(token);
         lock (_lock)
         {
-            return !_ended && _byResumeHash.ContainsKey(hash);
+            return !_ended && _byResumeHash.TryGetValue(hash, out var participant) ? participant.View() : null;
         }
     }
 
