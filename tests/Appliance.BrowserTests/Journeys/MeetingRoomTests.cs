@@ -21,11 +21,8 @@ public sealed class MeetingRoomTests
     {
         await using var appliance = await TestAppliance.StartAsync();
         var problems = new PageProblems();
-        await using var staff = await BrowserRun.Browser.NewContextAsync(ChromiumBrowser.ContextOptions(appliance.BaseAddress.AbsoluteUri));
-        problems.Watch(staff);
-        var host = await staff.NewPageAsync();
-        await StaffSteps.BootstrapAdministratorAsync(host, appliance.BootstrapLink!, StaffSteps.Administrator);
-        await StaffSteps.BookMeetingAsync(host, MeetingNow());
+        await using var staff = await AdministratorWithMeetingNowAsync(appliance, problems);
+        var host = staff.Pages[0];
         var link = await StaffSteps.InviteGuestAsync(host, GuestName);
 
         await host.GetByRole(AriaRole.Link, new() { Name = "Open the meeting room" }).ClickAsync();
@@ -187,11 +184,8 @@ public sealed class MeetingRoomTests
     {
         await using var appliance = await TestAppliance.StartAsync();
         var problems = new PageProblems();
-        await using var staff = await BrowserRun.Browser.NewContextAsync(ChromiumBrowser.ContextOptions(appliance.BaseAddress.AbsoluteUri));
-        problems.Watch(staff);
-        var host = await staff.NewPageAsync();
-        await StaffSteps.BootstrapAdministratorAsync(host, appliance.BootstrapLink!, StaffSteps.Administrator);
-        await StaffSteps.BookMeetingAsync(host, MeetingNow());
+        await using var staff = await AdministratorWithMeetingNowAsync(appliance, problems);
+        var host = staff.Pages[0];
         await host.GetByRole(AriaRole.Link, new() { Name = "Open the meeting room" }).ClickAsync();
         await host.GetByRole(AriaRole.Button, new() { Name = "Join now" }).ClickAsync();
         await Expect(host.Locator("#room-status")).ToHaveTextAsync("You are in the meeting.");
@@ -213,6 +207,17 @@ public sealed class MeetingRoomTests
         await check.CheckOnceAsync();
         await Expect(host.Locator("#finished-text")).ToHaveTextAsync("The meeting was ended: it reached the longest time allowed for its classification.");
         Assert.That(problems.All, Is.Empty, "console errors, script errors or Content-Security-Policy violations on the way");
+    }
+
+    // A browser context (watched for problems) whose one page is the bootstrap administrator's, on a meeting booked to start now.
+    private static async Task<IBrowserContext> AdministratorWithMeetingNowAsync(TestAppliance appliance, PageProblems problems)
+    {
+        var staff = await BrowserRun.Browser.NewContextAsync(ChromiumBrowser.ContextOptions(appliance.BaseAddress.AbsoluteUri));
+        problems.Watch(staff);
+        var host = await staff.NewPageAsync();
+        await StaffSteps.BootstrapAdministratorAsync(host, appliance.BootstrapLink!, StaffSteps.Administrator);
+        await StaffSteps.BookMeetingAsync(host, MeetingNow());
+        return staff;
     }
 
     private static MeetingToBook MeetingNow()
