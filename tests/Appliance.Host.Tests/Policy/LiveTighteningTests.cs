@@ -14,10 +14,7 @@ public sealed class LiveTighteningTests : PolicyRoomTestBase
     [Test]
     public async Task Tightening_screen_share_stops_a_running_share_and_tells_the_room_why()
     {
-        var meetingId = await BookNowAsync(Host, "Running review");
-        var host = Track(await HostEntersAsync(Host, meetingId));
-        var (guest, _) = await GuestEntersAsync(Host, meetingId, "Bo Hansen");
-        Track(guest);
+        var (_, host, guest, _) = await HostAndGuestAsync("Running review", "Bo Hansen");
         await host.Socket.ExpectAsync("lobby-queue", q => WaitingIds(q).Count == 1);
         await host.Socket.SendAsync("admit", new { participantId = guest.Id });
         await guest.Socket.ExpectAsync("admitted");
@@ -46,10 +43,7 @@ public sealed class LiveTighteningTests : PolicyRoomTestBase
     [Test]
     public async Task Tightening_guests_to_none_turns_away_guests_in_the_lobby_and_chat_off_refuses_chat()
     {
-        var meetingId = await BookNowAsync(Host, "Closing the doors");
-        var host = Track(await HostEntersAsync(Host, meetingId));
-        var (guest, _) = await GuestEntersAsync(Host, meetingId, "Eva Berg");
-        Track(guest);
+        var (meetingId, host, guest, _) = await HostAndGuestAsync("Closing the doors", "Eva Berg");
         await host.Socket.ExpectAsync("lobby-queue", q => WaitingIds(q).Count == 1);
 
         await TightenAsync(Appliance, "internal", c => c with { Guests = GuestAccess.None, ChatAllowed = false });

@@ -20,10 +20,7 @@ public sealed class MeetingDurationTests : PolicyRoomTestBase
     [Test]
     public async Task A_running_meeting_is_warned_ten_and_two_minutes_before_its_level_limit_and_then_ended_for_everyone()
     {
-        var meetingId = await BookNowAsync(Host, "Long review");
-        var host = Track(await HostEntersAsync(Host, meetingId));
-        var (guest, _) = await GuestEntersAsync(Host, meetingId, "Bo Hansen");
-        Track(guest);
+        var (meetingId, host, guest, _) = await HostAndGuestAsync("Long review", "Bo Hansen");
         var room = Appliance.Service<MeetingRooms>().Find(meetingId)!;
         var limit = (await Appliance.Service<MeetingPolicy>().EffectiveControlsAsync(room.Meeting)).MaxDuration;
         var (clock, check) = Checker();

@@ -13,10 +13,7 @@ public sealed class ResumePolicyTests : PolicyRoomTestBase
     [Test]
     public async Task A_resume_from_a_network_the_tightened_policy_no_longer_allows_is_refused_with_the_reason_and_audited()
     {
-        var meetingId = await BookNowAsync(Host, "Moving around");
-        var host = Track(await HostEntersAsync(Host, meetingId));
-        var (guest, _) = await GuestEntersAsync(Host, meetingId, "Bo Hansen");
-        Track(guest);
+        var (meetingId, host, guest, _) = await HostAndGuestAsync("Moving around", "Bo Hansen");
         // Full with the two of them: the returning guest holds a place already and is not counted twice.
         await TightenAsync(Appliance, "internal", c => c with { MaxParticipants = 2 });
         await host.Socket.ExpectAsync("policy");
@@ -50,10 +47,7 @@ public sealed class ResumePolicyTests : PolicyRoomTestBase
     [Test]
     public async Task A_guest_whose_invitation_was_revoked_cannot_resume()
     {
-        var meetingId = await BookNowAsync(Host, "Revoked while away");
-        var host = Track(await HostEntersAsync(Host, meetingId));
-        var (guest, invitation) = await GuestEntersAsync(Host, meetingId, "Eva Berg");
-        Track(guest);
+        var (meetingId, host, guest, invitation) = await HostAndGuestAsync("Revoked while away", "Eva Berg");
         await host.Socket.ExpectAsync("lobby-queue", q => WaitingIds(q).Count == 1);
 
         guest.Socket.Drop();
