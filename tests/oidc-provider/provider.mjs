@@ -138,7 +138,7 @@ async function interaction(req, res, uid, action) {
 
   const page = (body) => {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(`<!DOCTYPE html><html lang="en"><head><title>Test IdP</title></head><body><main><h1>Test IdP</h1>${body}</main></body></html>`);
+    res.end(`<!DOCTYPE html><html lang="en"><head><title>Test IdP</title><link rel="icon" href="data:,"></head><body><main><h1>Test IdP</h1>${body}</main></body></html>`);
   };
 
   // Two steps, as at a real IdP: who you are (and how strongly: the test chooses acr and amr), then consent.
