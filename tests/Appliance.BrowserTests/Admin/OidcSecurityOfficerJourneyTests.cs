@@ -111,11 +111,16 @@ public sealed partial class OidcSecurityOfficerJourneyTests
         Assert.That(problems.All, Is.Empty, "console errors, script errors or Content-Security-Policy violations on the way");
 
         // An organiser (signed in at the same IdP, without the security officers' group) is refused the policies, and told why.
-        var refused = await host.Context.NewPageAsync();
+        // (In the organiser's session, in a context where axe may run: it is injected as inline script, which the CSP refuses.)
+        await using var refusedContext = await BrowserRun.Browser.NewContextAsync(Axe.ContextOptions(appliance.BaseAddress, await organiserContext.StorageStateAsync()));
+        var refused = await refusedContext.NewPageAsync();
         var answer = await refused.GotoAsync("/admin/policies");
         Assert.That(answer?.Status, Is.EqualTo(403), "the policies page refuses an organiser");
         await Expect(refused.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Not allowed");
-        await Expect(refused.Locator("main")).ToContainTextAsync("does not have the role this page needs");
+        await Expect(refused.Locator("#denied-reason")).ToHaveTextAsync("Your account does not have the role this page needs.");
+        await Expect(refused.Locator("#denied-roles")).ToHaveTextAsync("Your roles here: Organiser.");
+        await Expect(refused.Locator("#denied-ask")).ToContainTextAsync($"Your roles come from your sign-in at {OidcAppliance.OrganisationName}");
+        Axe.AssertNoViolations(await Axe.RunAsync(refused), "the refusal page");
     }
 
     private static async Task FilterAuditAsync(IPage officer, string action)

@@ -89,6 +89,24 @@ public sealed class AdminRoleGatingTests
         Assert.That(body, Does.Not.Contain($"href=\"{hidden}\""));
     }
 
+    [TestCase("da-DK", "Dine roller her: Mødeholder.", "Spørg en driftsansvarlig")]
+    [TestCase("en-GB", "Your roles here: Organiser.", "Ask an operator if you should have it.")]
+    [TestCase("sv-SE", "Dina roller här: Mötesarrangör.", "Fråga en driftansvarig")]
+    public async Task Refused_page_names_a_local_accounts_roles_and_who_can_change_them(string language, string roles, string ask)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/denied?returnUrl=%2Fadmin%2Fpolicies");
+        request.Headers.AcceptLanguage.ParseAdd(language);
+        using var response = await _byRole[RoleNames.Organiser].Client.SendAsync(request);
+        var text = MeetingPages.VisibleText(await response.Content.ReadAsStringAsync());
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+            Assert.That(text, Does.Contain(roles));
+            Assert.That(text, Does.Contain(ask));
+        });
+    }
+
     [Test]
     public async Task An_organiser_sees_no_administration_link()
     {

@@ -79,6 +79,26 @@ public sealed class OidcSignInTests
     }
 
     [Test]
+    public async Task Refused_page_names_the_roles_and_sends_an_organisation_account_to_its_IdP()
+    {
+        using var browser = new OidcBrowser(_appliance, _idp);
+        await browser.SignInAsync("organiser");
+        var policies = await Forms.GetAsync(browser.Client, "/admin/policies");
+        var denied = await Forms.GetAsync(browser.Client, policies.Location!);
+        var text = MeetingPages.VisibleText(denied.Body);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(policies.Location, Does.Contain("/denied?"));
+            Assert.That(denied.Status, Is.EqualTo(HttpStatusCode.Forbidden));
+            Assert.That(text, Does.Contain("Your account does not have the role this page needs."));
+            Assert.That(text, Does.Contain("Your roles here: Organiser."));
+            Assert.That(text, Does.Contain("Your roles come from your sign-in at Testby Kommune"));
+            Assert.That(text, Does.Not.Contain("Ask an operator"), "an operator cannot give an IdP account a role here");
+        });
+    }
+
+    [Test]
     public async Task Roles_come_from_each_sign_in_and_are_not_kept_from_an_earlier_one()
     {
         using (var first = new OidcBrowser(_appliance, _idp))
