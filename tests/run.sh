@@ -44,8 +44,9 @@ command -v python3 >/dev/null 2>&1 || missing+=(python3)
 # The accessibility tests inject axe-core, an npm package locked in tests/Appliance.BrowserTests; npm is needed only
 # while it is not installed there yet.
 axe_dir="$repo_root/tests/Appliance.BrowserTests/node_modules/axe-core"
-# The host's OIDC tests start a real OpenID Provider, the npm package oidc-provider locked in tests/oidc-provider; node
-# runs it, so nodejs is needed whenever node is not on PATH, npm only while it is not installed there yet.
+# The host's OIDC tests and the browser's OIDC officer journey start a real OpenID Provider, the npm package
+# oidc-provider locked in tests/oidc-provider; node runs it, so nodejs is needed whenever node is not on PATH, npm only
+# while it is not installed there yet.
 oidc_dir="$repo_root/tests/oidc-provider/node_modules/oidc-provider"
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 if [[ ! -d "$axe_dir" || ! -d "$oidc_dir" ]] && ! command -v npm >/dev/null 2>&1; then
