@@ -1,0 +1,136 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using Appliance.Crypto.Aead;
+using Appliance.Crypto.Srtp;
+using Appliance.Crypto.Tests.Srtp;
+
+namespace Appliance.Crypto.Tests.Aead;
+
+/// <summary>
+/// Nanoseconds per SRTP packet (AEAD_AES_128_GCM) with the platform AesGcm and with the intrinsics AES-GCM, in one
+/// run: warm-up, then the median of several rounds. Explicit: a number to read, in Release
+/// (<c>dotnet test -c Release --filter "Name~Measure_nanoseconds"</c>), not a pass/fail check.
+/// </summary>
+[Explicit("A measurement, not a check; run it by name in Release.")]
+[Category("Measurement")]
+public class GcmSrtpMeasurement
+{
+    private const int Packets = 20_000;
+    private const int Rounds = 9;
+
+    [TestCase(1200)]
+    [TestCase(100)]
+    public void Measure_nanoseconds_per_SRTP_packet_old_and_new(int payloadLength)
+    {
+        Assume.That(IntrinsicsAesGcm.IsSupported, "this CPU lacks AES-NI or PCLMULQDQ");
+        var platform = Measure(AesGcmImplementation.Platform, payloadLength);
+        var intrinsics = Measure(AesGcmImplementation.Intrinsics, payloadLength);
+
+        TestContext.Out.WriteLine($"{payloadLength}-byte payload, {Rounds} x {Packets} after warm-up, load average {File.ReadAllText("/proc/loadavg").Trim()}");
+        TestContext.Out.WriteLine(
+            $"  protect   median {platform.Protect.Median:F0} -> {intrinsics.Protect.Median:F0} ns ({platform.Protect.Median / intrinsics.Protect.Median:F1}x), " +
+            $"best {platform.Protect.Best:F0} -> {intrinsics.Protect.Best:F0} ns ({platform.Protect.Best / intrinsics.Protect.Best:F1}x)");
+        TestContext.Out.WriteLine(
+            $"  unprotect median {platform.Unprotect.Median:F0} -> {intrinsics.Unprotect.Median:F0} ns ({platform.Unprotect.Median / intrinsics.Unprotect.Median:F1}x), " +
+            $"best {platform.Unprotect.Best:F0} -> {intrinsics.Unprotect.Best:F0} ns ({platform.Unprotect.Best / intrinsics.Unprotect.Best:F1}x)");
+    }
+
+    [TestCase(1200)]
+    [TestCase(100)]
+    public void Measure_nanoseconds_per_bare_AES_GCM_call_old_and_new(int length)
+    {
+        Assume.That(IntrinsicsAesGcm.IsSupported, "this CPU lacks AES-NI or PCLMULQDQ");
+        foreach (var implementation in new[] { AesGcmImplementation.Platform, AesGcmImplementation.Intrinsics })
+        {
+            using var gcm = AesGcmCipher.Create(new byte[16], implementation);
+            var nonce = new byte[12];
+            var aad = new byte[12];
+            var buffer = new byte[length];
+            var plaintext = new byte[length];
+            var tag = new byte[16];
+            var seal = new List<double>();
+            var open = new List<double>();
+            for (var round = 0; round < Rounds + 2; round++)
+            {
+                var watch = Stopwatch.StartNew();
+                for (var i = 0; i < Packets; i++)
+                {
+                    gcm.Encrypt(nonce, buffer, buffer, tag, aad);
+                }
+
+                seal.Add(watch.Elapsed.TotalNanoseconds / Packets);
+                gcm.Encrypt(nonce, buffer, buffer, tag, aad);
+                var failures = 0;
+                watch.Restart();
+                for (var i = 0; i < Packets; i++)
+                {
+                    failures += gcm.TryDecrypt(nonce, buffer, tag, plaintext, aad) ? 0 : 1;
+                }
+
+                open.Add(watch.Elapsed.TotalNanoseconds / Packets);
+                Assert.That(failures, Is.Zero);
+            }
+
+            var (sealed_, opened) = (Statistics(seal.Skip(2)), Statistics(open.Skip(2)));
+            TestContext.Out.WriteLine(
+                $"{implementation} {length} B + 12 B AAD: encrypt median {sealed_.Median:F0} (best {sealed_.Best:F0}) ns, " +
+                $"decrypt median {opened.Median:F0} (best {opened.Best:F0}) ns, load average {File.ReadAllText("/proc/loadavg").Trim()}");
+        }
+    }
+
+    private static (double Median, double Best) Statistics(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return (sorted[sorted.Count / 2], sorted[0]);
+    }
+
+    private static ((double Median, double Best) Protect, (double Median, double Best) Unprotect) Measure(AesGcmImplementation implementation, int payloadLength)
+    {
+        var key = new byte[16];
+        var salt = new byte[12];
+        new XorShift64(7).NextBytes(key);
+        new XorShift64(8).NextBytes(salt);
+        var plain = TestPackets.Rtp(0, ssrc: 0xBEEF, payloadLength: payloadLength);
+        var stride = plain.Length + 16;
+        var wire = new byte[Packets * stride];
+        var lengths = new int[Packets];
+        var protect = new List<double>();
+        var unprotect = new List<double>();
+
+        for (var round = 0; round < Rounds + 2; round++)
+        {
+            // Fresh sessions each round, so the receiver sees new indexes rather than replays.
+            using var sender = new SrtpSession(new AeadAesGcmTransform(key, salt, key, salt, implementation), SrtpProfile.AeadAes128Gcm, SrtpDirection.Send);
+            using var receiver = new SrtpSession(new AeadAesGcmTransform(key, salt, key, salt, implementation), SrtpProfile.AeadAes128Gcm, SrtpDirection.Receive);
+            for (var i = 0; i < Packets; i++)
+            {
+                plain.CopyTo(wire, i * stride);
+                BinaryPrimitives.WriteUInt16BigEndian(wire.AsSpan((i * stride) + 2), (ushort)i);
+            }
+
+            var watch = Stopwatch.StartNew();
+            for (var i = 0; i < Packets; i++)
+            {
+                sender.TryProtectRtp(wire.AsSpan(i * stride, stride), plain.Length, out lengths[i]);
+            }
+
+            var protectNs = watch.Elapsed.TotalNanoseconds / Packets;
+            var failures = 0;
+            watch.Restart();
+            for (var i = 0; i < Packets; i++)
+            {
+                failures += receiver.UnprotectRtp(wire.AsSpan(i * stride, lengths[i]), out _) == SrtpResult.Ok ? 0 : 1;
+            }
+
+            var unprotectNs = watch.Elapsed.TotalNanoseconds / Packets;
+            Assert.That(failures, Is.Zero);
+            if (round >= 2)
+            {
+                protect.Add(protectNs);
+                unprotect.Add(unprotectNs);
+            }
+        }
+
+        return (Statistics(protect), Statistics(unprotect));
+    }
+}
