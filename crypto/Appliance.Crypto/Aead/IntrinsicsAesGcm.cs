@@ -65,22 +65,24 @@ internal sealed class IntrinsicsAesGcm : IAesGcm
     {
         Validate(nonce, plaintext, ciphertext, tag);
         var j0 = CounterBlock(nonce);
-        ApplyCounterMode(j0, plaintext, ciphertext);
-        ComputeTag(j0, associatedData, ciphertext[..plaintext.Length]).StoreUnsafe(ref MemoryMarshal.GetReference(tag));
+        var x = Absorb(Vector128<ulong>.Zero, associatedData);
+        x = ApplyCounterMode(j0, plaintext, ciphertext, x, absorbOutput: true);
+        FinishTag(j0, x, associatedData.Length, plaintext.Length).StoreUnsafe(ref MemoryMarshal.GetReference(tag));
     }
 
     public bool TryDecrypt(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> ciphertext, ReadOnlySpan<byte> tag, Span<byte> plaintext, ReadOnlySpan<byte> associatedData)
     {
         Validate(nonce, ciphertext, plaintext, tag);
         var j0 = CounterBlock(nonce);
+        var x = Absorb(Absorb(Vector128<ulong>.Zero, associatedData), ciphertext);
         Span<byte> expected = stackalloc byte[BlockLength];
-        ComputeTag(j0, associatedData, ciphertext).StoreUnsafe(ref MemoryMarshal.GetReference(expected));
+        FinishTag(j0, x, associatedData.Length, ciphertext.Length).StoreUnsafe(ref MemoryMarshal.GetReference(expected));
         if (!CryptographicOperations.FixedTimeEquals(expected, tag))
         {
             return false;
         }
 
-        ApplyCounterMode(j0, ciphertext, plaintext);
+        ApplyCounterMode(j0, ciphertext, plaintext, x, absorbOutput: false);
         return true;
     }
 
@@ -130,65 +132,73 @@ internal sealed class IntrinsicsAesGcm : IAesGcm
             return Vector128.Create(low, high | (1UL << 56)).AsByte();
         }
 
-        var x = Vector128<ulong>.Zero;
-        Absorb(ref x, nonce);
+        var x = Absorb(Vector128<ulong>.Zero, nonce);
         x = Multiply(x ^ Vector128.Create((ulong)nonce.Length * 8, 0UL), _hPowers[0]);
         return Reverse(x.AsByte());
     }
 
-    // T = E(K, J0) xor GHASH(A || pad || C || pad || [len A]64 || [len C]64).
-    private Vector128<byte> ComputeTag(Vector128<byte> j0, ReadOnlySpan<byte> associatedData, ReadOnlySpan<byte> ciphertext)
+    // T = E(K, J0) xor GHASH(A || pad || C || pad || [len A]64 || [len C]64), given X after A and C.
+    private Vector128<byte> FinishTag(Vector128<byte> j0, Vector128<ulong> x, int associatedLength, int textLength)
     {
-        var x = Vector128<ulong>.Zero;
-        Absorb(ref x, associatedData);
-        Absorb(ref x, ciphertext);
-        // The length block, byte-reversed: the ciphertext's bit length in the low half.
-        x = Multiply(x ^ Vector128.Create((ulong)ciphertext.Length * 8, (ulong)associatedData.Length * 8), _hPowers[0]);
+        // The length block, byte-reversed: the text's bit length in the low half.
+        x = Multiply(x ^ Vector128.Create((ulong)textLength * 8, (ulong)associatedLength * 8), _hPowers[0]);
         return EncryptBlock(j0) ^ Reverse(x.AsByte());
     }
 
-    // X = (X xor B) * H for each block of data, the last zero-padded; eight blocks per reduction.
-    private void Absorb(ref Vector128<ulong> x, ReadOnlySpan<byte> data)
+    // X = (X xor B) * H for each block of data, the last zero-padded.
+    private Vector128<ulong> Absorb(Vector128<ulong> x, ReadOnlySpan<byte> data)
     {
         ref var source = ref MemoryMarshal.GetReference(data);
         var length = (nuint)data.Length;
         nuint offset = 0;
-        var powers = _hPowers;
-        var state = x;
         while (length - offset >= WideLength)
         {
-            Vector128<ulong> low = default, middle = default, high = default;
-            MultiplyAdd(Load(ref source, offset) ^ state, powers[7], ref low, ref middle, ref high);
-            MultiplyAdd(Load(ref source, offset + 16), powers[6], ref low, ref middle, ref high);
-            MultiplyAdd(Load(ref source, offset + 32), powers[5], ref low, ref middle, ref high);
-            MultiplyAdd(Load(ref source, offset + 48), powers[4], ref low, ref middle, ref high);
-            MultiplyAdd(Load(ref source, offset + 64), powers[3], ref low, ref middle, ref high);
-            MultiplyAdd(Load(ref source, offset + 80), powers[2], ref low, ref middle, ref high);
-            MultiplyAdd(Load(ref source, offset + 96), powers[1], ref low, ref middle, ref high);
-            MultiplyAdd(Load(ref source, offset + 112), powers[0], ref low, ref middle, ref high);
-            state = Reduce(low, middle, high);
+            x = AbsorbWide(x, ref source, offset);
             offset += WideLength;
         }
 
-        while (length - offset >= BlockLength)
-        {
-            state = Multiply(state ^ Load(ref source, offset), powers[0]);
-            offset += BlockLength;
-        }
-
-        if (offset < length)
-        {
-            Span<byte> last = stackalloc byte[BlockLength];
-            last.Clear();
-            data[(int)offset..].CopyTo(last);
-            state = Multiply(state ^ Load(ref MemoryMarshal.GetReference(last), 0), powers[0]);
-        }
-
-        x = state;
+        return offset < length ? AbsorbTail(x, data[(int)offset..]) : x;
     }
 
-    // output = input xor E(K, inc32(J0)), E(K, inc32^2(J0)), …; eight blocks in flight.
-    private void ApplyCounterMode(Vector128<byte> j0, ReadOnlySpan<byte> input, Span<byte> output)
+    // Eight blocks, one reduction: X' = (X xor B0)H^8 xor B1 H^7 xor … xor B7 H.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private Vector128<ulong> AbsorbWide(Vector128<ulong> x, ref byte source, nuint offset)
+    {
+        var powers = _hPowers;
+        Vector128<ulong> low = default, middle = default, high = default;
+        MultiplyAdd(Load(ref source, offset) ^ x, powers[7], ref low, ref middle, ref high);
+        MultiplyAdd(Load(ref source, offset + 16), powers[6], ref low, ref middle, ref high);
+        MultiplyAdd(Load(ref source, offset + 32), powers[5], ref low, ref middle, ref high);
+        MultiplyAdd(Load(ref source, offset + 48), powers[4], ref low, ref middle, ref high);
+        MultiplyAdd(Load(ref source, offset + 64), powers[3], ref low, ref middle, ref high);
+        MultiplyAdd(Load(ref source, offset + 80), powers[2], ref low, ref middle, ref high);
+        MultiplyAdd(Load(ref source, offset + 96), powers[1], ref low, ref middle, ref high);
+        MultiplyAdd(Load(ref source, offset + 112), powers[0], ref low, ref middle, ref high);
+        return Reduce(low, middle, high);
+    }
+
+    // Fewer than eight blocks, the last zero-padded, also with one reduction.
+    private Vector128<ulong> AbsorbTail(Vector128<ulong> x, ReadOnlySpan<byte> tail)
+    {
+        Span<byte> padded = stackalloc byte[WideLength];
+        padded.Clear();
+        tail.CopyTo(padded);
+        ref var source = ref MemoryMarshal.GetReference(padded);
+        var blocks = (tail.Length + BlockLength - 1) / BlockLength;
+        var powers = _hPowers;
+        Vector128<ulong> low = default, middle = default, high = default;
+        MultiplyAdd(Load(ref source, 0) ^ x, powers[blocks - 1], ref low, ref middle, ref high);
+        for (var i = 1; i < blocks; i++)
+        {
+            MultiplyAdd(Load(ref source, (nuint)(i * BlockLength)), powers[blocks - 1 - i], ref low, ref middle, ref high);
+        }
+
+        return Reduce(low, middle, high);
+    }
+
+    // output = input xor E(K, inc32(J0)), E(K, inc32^2(J0)), …, eight blocks in flight; when encrypting, the
+    // ciphertext is absorbed into X as it is written, so that AES and carry-less multiplies overlap.
+    private Vector128<ulong> ApplyCounterMode(Vector128<byte> j0, ReadOnlySpan<byte> input, Span<byte> output, Vector128<ulong> x, bool absorbOutput)
     {
         ref var source = ref MemoryMarshal.GetReference(input);
         ref var destination = ref MemoryMarshal.GetReference(output);
@@ -196,61 +206,100 @@ internal sealed class IntrinsicsAesGcm : IAesGcm
         nuint offset = 0;
         var counterBlock = j0.AsUInt32();
         var counter = BinaryPrimitives.ReverseEndianness(counterBlock.GetElement(3)) + 1;
-        var keys = _roundKeys;
-        var rounds = _rounds;
         while (length - offset >= WideLength)
         {
-            var k = keys[0];
-            var b0 = Counter(counterBlock, counter) ^ k;
-            var b1 = Counter(counterBlock, counter + 1) ^ k;
-            var b2 = Counter(counterBlock, counter + 2) ^ k;
-            var b3 = Counter(counterBlock, counter + 3) ^ k;
-            var b4 = Counter(counterBlock, counter + 4) ^ k;
-            var b5 = Counter(counterBlock, counter + 5) ^ k;
-            var b6 = Counter(counterBlock, counter + 6) ^ k;
-            var b7 = Counter(counterBlock, counter + 7) ^ k;
-            counter += 8;
-            for (var r = 1; r < rounds; r++)
+            Keystream(counterBlock, counter, out var b0, out var b1, out var b2, out var b3, out var b4, out var b5, out var b6, out var b7);
+            counter += Powers;
+            // Each block is loaded before it is stored, so input and output may be the same memory.
+            (b0 ^ Vector128.LoadUnsafe(ref source, offset)).StoreUnsafe(ref destination, offset);
+            (b1 ^ Vector128.LoadUnsafe(ref source, offset + 16)).StoreUnsafe(ref destination, offset + 16);
+            (b2 ^ Vector128.LoadUnsafe(ref source, offset + 32)).StoreUnsafe(ref destination, offset + 32);
+            (b3 ^ Vector128.LoadUnsafe(ref source, offset + 48)).StoreUnsafe(ref destination, offset + 48);
+            (b4 ^ Vector128.LoadUnsafe(ref source, offset + 64)).StoreUnsafe(ref destination, offset + 64);
+            (b5 ^ Vector128.LoadUnsafe(ref source, offset + 80)).StoreUnsafe(ref destination, offset + 80);
+            (b6 ^ Vector128.LoadUnsafe(ref source, offset + 96)).StoreUnsafe(ref destination, offset + 96);
+            (b7 ^ Vector128.LoadUnsafe(ref source, offset + 112)).StoreUnsafe(ref destination, offset + 112);
+            if (absorbOutput)
             {
-                k = keys[r];
-                b0 = AesNi.Encrypt(b0, k);
-                b1 = AesNi.Encrypt(b1, k);
-                b2 = AesNi.Encrypt(b2, k);
-                b3 = AesNi.Encrypt(b3, k);
-                b4 = AesNi.Encrypt(b4, k);
-                b5 = AesNi.Encrypt(b5, k);
-                b6 = AesNi.Encrypt(b6, k);
-                b7 = AesNi.Encrypt(b7, k);
+                x = AbsorbWide(x, ref destination, offset);
             }
 
-            k = keys[rounds];
-            // Each block is loaded before it is stored, so input and output may be the same memory.
-            (AesNi.EncryptLast(b0, k) ^ Vector128.LoadUnsafe(ref source, offset)).StoreUnsafe(ref destination, offset);
-            (AesNi.EncryptLast(b1, k) ^ Vector128.LoadUnsafe(ref source, offset + 16)).StoreUnsafe(ref destination, offset + 16);
-            (AesNi.EncryptLast(b2, k) ^ Vector128.LoadUnsafe(ref source, offset + 32)).StoreUnsafe(ref destination, offset + 32);
-            (AesNi.EncryptLast(b3, k) ^ Vector128.LoadUnsafe(ref source, offset + 48)).StoreUnsafe(ref destination, offset + 48);
-            (AesNi.EncryptLast(b4, k) ^ Vector128.LoadUnsafe(ref source, offset + 64)).StoreUnsafe(ref destination, offset + 64);
-            (AesNi.EncryptLast(b5, k) ^ Vector128.LoadUnsafe(ref source, offset + 80)).StoreUnsafe(ref destination, offset + 80);
-            (AesNi.EncryptLast(b6, k) ^ Vector128.LoadUnsafe(ref source, offset + 96)).StoreUnsafe(ref destination, offset + 96);
-            (AesNi.EncryptLast(b7, k) ^ Vector128.LoadUnsafe(ref source, offset + 112)).StoreUnsafe(ref destination, offset + 112);
             offset += WideLength;
-        }
-
-        while (length - offset >= BlockLength)
-        {
-            (EncryptBlock(Counter(counterBlock, counter++)) ^ Vector128.LoadUnsafe(ref source, offset)).StoreUnsafe(ref destination, offset);
-            offset += BlockLength;
         }
 
         if (offset < length)
         {
-            Span<byte> keystream = stackalloc byte[BlockLength];
-            EncryptBlock(Counter(counterBlock, counter)).StoreUnsafe(ref MemoryMarshal.GetReference(keystream));
-            for (var i = (int)offset; i < input.Length; i++)
+            // The last one to eight blocks: eight keystream blocks in parallel cost about what two in series do.
+            Span<byte> keystream = stackalloc byte[WideLength];
+            ref var stream = ref MemoryMarshal.GetReference(keystream);
+            Keystream(counterBlock, counter, out var b0, out var b1, out var b2, out var b3, out var b4, out var b5, out var b6, out var b7);
+            b0.StoreUnsafe(ref stream, 0);
+            b1.StoreUnsafe(ref stream, 16);
+            b2.StoreUnsafe(ref stream, 32);
+            b3.StoreUnsafe(ref stream, 48);
+            b4.StoreUnsafe(ref stream, 64);
+            b5.StoreUnsafe(ref stream, 80);
+            b6.StoreUnsafe(ref stream, 96);
+            b7.StoreUnsafe(ref stream, 112);
+            nuint i = 0;
+            for (; length - offset - i >= BlockLength; i += BlockLength)
             {
-                output[i] = (byte)(input[i] ^ keystream[i - (int)offset]);
+                (Vector128.LoadUnsafe(ref stream, i) ^ Vector128.LoadUnsafe(ref source, offset + i)).StoreUnsafe(ref destination, offset + i);
+            }
+
+            for (; offset + i < length; i++)
+            {
+                Unsafe.Add(ref destination, offset + i) = (byte)(Unsafe.Add(ref source, offset + i) ^ Unsafe.Add(ref stream, i));
+            }
+
+            if (absorbOutput)
+            {
+                x = AbsorbTail(x, output[(int)offset..input.Length]);
             }
         }
+
+        return x;
+    }
+
+    // E(K, counter block) for eight consecutive counters.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Keystream(
+        Vector128<uint> j0, uint counter, out Vector128<byte> b0, out Vector128<byte> b1, out Vector128<byte> b2, out Vector128<byte> b3,
+        out Vector128<byte> b4, out Vector128<byte> b5, out Vector128<byte> b6, out Vector128<byte> b7)
+    {
+        var keys = _roundKeys;
+        var rounds = _rounds;
+        var k = keys[0];
+        b0 = Counter(j0, counter) ^ k;
+        b1 = Counter(j0, counter + 1) ^ k;
+        b2 = Counter(j0, counter + 2) ^ k;
+        b3 = Counter(j0, counter + 3) ^ k;
+        b4 = Counter(j0, counter + 4) ^ k;
+        b5 = Counter(j0, counter + 5) ^ k;
+        b6 = Counter(j0, counter + 6) ^ k;
+        b7 = Counter(j0, counter + 7) ^ k;
+        for (var r = 1; r < rounds; r++)
+        {
+            k = keys[r];
+            b0 = AesNi.Encrypt(b0, k);
+            b1 = AesNi.Encrypt(b1, k);
+            b2 = AesNi.Encrypt(b2, k);
+            b3 = AesNi.Encrypt(b3, k);
+            b4 = AesNi.Encrypt(b4, k);
+            b5 = AesNi.Encrypt(b5, k);
+            b6 = AesNi.Encrypt(b6, k);
+            b7 = AesNi.Encrypt(b7, k);
+        }
+
+        k = keys[rounds];
+        b0 = AesNi.EncryptLast(b0, k);
+        b1 = AesNi.EncryptLast(b1, k);
+        b2 = AesNi.EncryptLast(b2, k);
+        b3 = AesNi.EncryptLast(b3, k);
+        b4 = AesNi.EncryptLast(b4, k);
+        b5 = AesNi.EncryptLast(b5, k);
+        b6 = AesNi.EncryptLast(b6, k);
+        b7 = AesNi.EncryptLast(b7, k);
     }
 
     private Vector128<byte> EncryptBlock(Vector128<byte> block)
