@@ -29,6 +29,9 @@ internal sealed class IntrinsicsAesGcm : IAesGcm
 
     private readonly Vector128<byte>[] _roundKeys;
     private readonly Vector128<ulong>[] _hPowers = new Vector128<ulong>[Powers];
+
+    // For each power, its two 64-bit halves xored (Karatsuba's middle operand), in both lanes.
+    private readonly Vector128<ulong>[] _hFolded = new Vector128<ulong>[Powers];
     private readonly int _rounds;
     private bool _disposed;
 
@@ -58,6 +61,11 @@ internal sealed class IntrinsicsAesGcm : IAesGcm
         for (var i = 1; i < Powers; i++)
         {
             _hPowers[i] = Multiply(_hPowers[i - 1], h);
+        }
+
+        for (var i = 0; i < Powers; i++)
+        {
+            _hFolded[i] = Fold(_hPowers[i]);
         }
     }
 
@@ -96,6 +104,7 @@ internal sealed class IntrinsicsAesGcm : IAesGcm
         _disposed = true;
         CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes(_roundKeys.AsSpan()));
         CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes(_hPowers.AsSpan()));
+        CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes(_hFolded.AsSpan()));
     }
 
     private void Validate(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> input, Span<byte> output, ReadOnlySpan<byte> tag)
@@ -165,15 +174,16 @@ internal sealed class IntrinsicsAesGcm : IAesGcm
     private Vector128<ulong> AbsorbWide(Vector128<ulong> x, ref byte source, nuint offset)
     {
         var powers = _hPowers;
+        var folded = _hFolded;
         Vector128<ulong> low = default, middle = default, high = default;
-        MultiplyAdd(Load(ref source, offset) ^ x, powers[7], ref low, ref middle, ref high);
-        MultiplyAdd(Load(ref source, offset + 16), powers[6], ref low, ref middle, ref high);
-        MultiplyAdd(Load(ref source, offset + 32), powers[5], ref low, ref middle, ref high);
-        MultiplyAdd(Load(ref source, offset + 48), powers[4], ref low, ref middle, ref high);
-        MultiplyAdd(Load(ref source, offset + 64), powers[3], ref low, ref middle, ref high);
-        MultiplyAdd(Load(ref source, offset + 80), powers[2], ref low, ref middle, ref high);
-        MultiplyAdd(Load(ref source, offset + 96), powers[1], ref low, ref middle, ref high);
-        MultiplyAdd(Load(ref source, offset + 112), powers[0], ref low, ref middle, ref high);
+        MultiplyAdd(Load(ref source, offset) ^ x, powers[7], folded[7], ref low, ref middle, ref high);
+        MultiplyAdd(Load(ref source, offset + 16), powers[6], folded[6], ref low, ref middle, ref high);
+        MultiplyAdd(Load(ref source, offset + 32), powers[5], folded[5], ref low, ref middle, ref high);
+        MultiplyAdd(Load(ref source, offset + 48), powers[4], folded[4], ref low, ref middle, ref high);
+        MultiplyAdd(Load(ref source, offset + 64), powers[3], folded[3], ref low, ref middle, ref high);
+        MultiplyAdd(Load(ref source, offset + 80), powers[2], folded[2], ref low, ref middle, ref high);
+        MultiplyAdd(Load(ref source, offset + 96), powers[1], folded[1], ref low, ref middle, ref high);
+        MultiplyAdd(Load(ref source, offset + 112), powers[0], folded[0], ref low, ref middle, ref high);
         return Reduce(low, middle, high);
     }
 
@@ -186,11 +196,12 @@ internal sealed class IntrinsicsAesGcm : IAesGcm
         ref var source = ref MemoryMarshal.GetReference(padded);
         var blocks = (tail.Length + BlockLength - 1) / BlockLength;
         var powers = _hPowers;
+        var folded = _hFolded;
         Vector128<ulong> low = default, middle = default, high = default;
-        MultiplyAdd(Load(ref source, 0) ^ x, powers[blocks - 1], ref low, ref middle, ref high);
+        MultiplyAdd(Load(ref source, 0) ^ x, powers[blocks - 1], folded[blocks - 1], ref low, ref middle, ref high);
         for (var i = 1; i < blocks; i++)
         {
-            MultiplyAdd(Load(ref source, (nuint)(i * BlockLength)), powers[blocks - 1 - i], ref low, ref middle, ref high);
+            MultiplyAdd(Load(ref source, (nuint)(i * BlockLength)), powers[blocks - 1 - i], folded[blocks - 1 - i], ref low, ref middle, ref high);
         }
 
         return Reduce(low, middle, high);
@@ -324,26 +335,33 @@ internal sealed class IntrinsicsAesGcm : IAesGcm
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<ulong> Load(ref byte source, nuint offset) => Reverse(Vector128.LoadUnsafe(ref source, offset)).AsUInt64();
 
-    // Accumulates the unreduced 256-bit carry-less product a*b as low, middle (the cross terms) and high halves.
+    // Accumulates the unreduced 256-bit carry-less product a*b as its low and high halves and, by Karatsuba,
+    // (a1 + a0)(b1 + b0) in middle: three multiplies instead of four. bFolded is Fold(b).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void MultiplyAdd(Vector128<ulong> a, Vector128<ulong> b, ref Vector128<ulong> low, ref Vector128<ulong> middle, ref Vector128<ulong> high)
+    private static void MultiplyAdd(
+        Vector128<ulong> a, Vector128<ulong> b, Vector128<ulong> bFolded, ref Vector128<ulong> low, ref Vector128<ulong> middle, ref Vector128<ulong> high)
     {
         low ^= Pclmulqdq.CarrylessMultiply(a, b, 0x00);
         high ^= Pclmulqdq.CarrylessMultiply(a, b, 0x11);
-        middle ^= Pclmulqdq.CarrylessMultiply(a, b, 0x01) ^ Pclmulqdq.CarrylessMultiply(a, b, 0x10);
+        middle ^= Pclmulqdq.CarrylessMultiply(Fold(a), bFolded, 0x00);
     }
+
+    // The two 64-bit halves xored, in both lanes.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<ulong> Fold(Vector128<ulong> a) => a ^ Sse2.Shuffle(a.AsUInt32(), 0x4E).AsUInt64();
 
     private static Vector128<ulong> Multiply(Vector128<ulong> a, Vector128<ulong> b)
     {
         Vector128<ulong> low = default, middle = default, high = default;
-        MultiplyAdd(a, b, ref low, ref middle, ref high);
+        MultiplyAdd(a, b, Fold(b), ref low, ref middle, ref high);
         return Reduce(low, middle, high);
     }
 
-    // Folds the cross terms in, shifts the 256-bit product left by one (the operands are bit-reflected) and
+    // Recovers the cross terms from Karatsuba's middle product and folds them in, shifts the 256-bit product left by one (the operands are bit-reflected) and
     // reduces it modulo the GCM polynomial: Gueron–Kounavis algorithm 5.
     private static Vector128<ulong> Reduce(Vector128<ulong> low, Vector128<ulong> middle, Vector128<ulong> high)
     {
+        middle ^= low ^ high;
         var lo = (low ^ Sse2.ShiftLeftLogical128BitLane(middle, 8)).AsUInt32();
         var hi = (high ^ Sse2.ShiftRightLogical128BitLane(middle, 8)).AsUInt32();
 
