@@ -268,6 +268,7 @@ internal sealed class IntrinsicsAesGcm : IAesGcm
 
     // Recovers the cross terms from Karatsuba's middle product and folds them in, shifts the 256-bit product left by one (the operands are bit-reflected) and
     // reduces it modulo the GCM polynomial: Gueron–Kounavis algorithm 5.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<ulong> Reduce(Vector128<ulong> low, Vector128<ulong> middle, Vector128<ulong> high)
     {
         middle ^= low ^ high;
