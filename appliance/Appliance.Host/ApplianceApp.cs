@@ -155,7 +155,7 @@ public static class ApplianceApp
             // The folder admits every admin role, so a page added without its own rule is closed to organisers; each
             // page then narrows it to the roles that use it (both must pass).
             o.Conventions.AuthorizeAreaFolder("Admin", "/", StaffAuthentication.AdminAreaPolicy);
-            o.Conventions.AuthorizeAreaPage("Admin", "/Index", StaffAuthentication.OperatorPolicy);
+            // /admin itself admits every admin role: it shows operators the dashboard and sends the others on to their page.
             o.Conventions.AuthorizeAreaPage("Admin", "/Users", StaffAuthentication.OperatorPolicy);
             o.Conventions.AuthorizeAreaPage("Admin", "/Meetings", StaffAuthentication.OperatorPolicy);
             o.Conventions.AuthorizeAreaPage("Admin", "/System", StaffAuthentication.OperatorPolicy);

@@ -819,7 +819,16 @@ public sealed class SignallingHub : BackgroundService
 
         foreach (var participantId in stoppedShares)
         {
+            // A running share the tightened level no longer allows is a denial like a refused start: audited with its rule.
             _logger.LogInformation("Screen share of participant {ParticipantId} in meeting {MeetingId} stopped by a policy change", participantId, meetingId);
+            await AuditAsync(PolicyAdministration.SystemActor, AuditAction.Denied, meetingId, new Dictionary<string, string>
+            {
+                ["participant"] = participantId,
+                ["policyAction"] = nameof(Appliance.Core.Policy.PolicyAction.ShareScreen),
+                ["rule"] = PolicyRules.ScreenShareNotAllowed.Id,
+                ["level"] = level.Id,
+                ["cause"] = "policy-tightened",
+            }, AuditOutcome.Denied);
         }
 
         foreach (var guest in rejected)

@@ -28,9 +28,15 @@ public sealed class LiveTighteningTests : PolicyRoomTestBase
         var hostTold = await host.Socket.ExpectAsync("policy");
         await guest.Socket.SendAsync("media-state", new { audioMuted = false, videoMuted = false, screenSharing = true });
         var again = await guest.Socket.ExpectAsync("error");
+        var audited = await AuditEntryAsync(Appliance, e => e.Action == AuditAction.Denied && e.Actor == PolicyAdministration.SystemActor && e.Target == meetingId);
 
         Assert.Multiple(() =>
         {
+            Assert.That(audited, Is.Not.Null, "the stopped share is audited as a denial");
+            Assert.That(audited!.Outcome, Is.EqualTo(AuditOutcome.Denied));
+            Assert.That(audited.Details["participant"], Is.EqualTo(guest.Id));
+            Assert.That(audited.Details["rule"], Is.EqualTo(PolicyRules.ScreenShareNotAllowed.Id));
+            Assert.That(audited.Details["level"], Is.EqualTo("internal"));
             Assert.That(sharerTold.GetProperty("stopped").EnumerateArray().Select(s => s.GetString()), Is.EqualTo(new[] { "screenShare" }));
             Assert.That(sharerTold.GetProperty("controls").GetProperty("screenShare").GetBoolean(), Is.False);
             Assert.That(sharerTold.GetProperty("message").GetString(), Does.Contain("Internal"));
