@@ -14,7 +14,7 @@ public sealed class LiveTighteningTests : PolicyRoomTestBase
     [Test]
     public async Task Tightening_screen_share_stops_a_running_share_and_tells_the_room_why()
     {
-        var (_, host, guest, _) = await HostAndGuestAsync("Running review", "Bo Hansen");
+        var (meetingId, host, guest, _) = await HostAndGuestAsync("Running review", "Bo Hansen");
         await host.Socket.ExpectAsync("lobby-queue", q => WaitingIds(q).Count == 1);
         await host.Socket.SendAsync("admit", new { participantId = guest.Id });
         await guest.Socket.ExpectAsync("admitted");
