@@ -113,10 +113,11 @@ public static class OrganisationSignIn
 
     /// <summary>
     /// A return address that stays on this site, also for browsers that drop tabs and line breaks from addresses
-    /// ("/\t/evil.example" would become "//evil.example"); anything else reads as the meetings page.
+    /// ("/\t/evil.example" would become "//evil.example"); anything else reads as the front page, which sends each
+    /// person on by role.
     /// </summary>
-    public static string LocalOrMeetings(string? url) =>
-        LanguageCookie.IsLocal(url) && !url!.Any(c => char.IsControl(c) || char.IsWhiteSpace(c) || c == '\\') ? url! : "/meetings";
+    public static string LocalOrFront(string? url) =>
+        LanguageCookie.IsLocal(url) && !url!.Any(c => char.IsControl(c) || char.IsWhiteSpace(c) || c == '\\') ? url! : "/";
 
     /// <summary>True when the IdP advertises where to end its own session.</summary>
     public static async Task<Uri?> EndSessionEndpointAsync(HttpContext context)
@@ -185,7 +186,7 @@ public static class OrganisationSignIn
                 context.Properties!.IsPersistent = false;
                 // The framework's redirect target: a page of ours that moves on by itself, so that the SameSite=Strict
                 // session cookie is sent (it is not on the redirect chain that began at the IdP).
-                context.ReturnUri = "/signin/continue?returnUrl=" + Uri.EscapeDataString(LocalOrMeetings(context.ReturnUri));
+                context.ReturnUri = "/signin/continue?returnUrl=" + Uri.EscapeDataString(LocalOrFront(context.ReturnUri));
                 logger.LogInformation("Staff member {UserId} signed in at the IdP with acr {Acr} and amr {Amr}", user.Id, identity.Acr, identity.Amr);
                 return;
             case OrganisationSignInStatus.TooWeak:

@@ -3,7 +3,10 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Appliance.Host.Pages;
 
-/// <summary>The front page: staff go on to their meetings, others are told how to get in.</summary>
+/// <summary>
+/// The front page, and where a sign-in without a return address lands: organisers go on to their meetings, operators,
+/// security officers and auditors to the admin area, anyone else to their tokens; visitors are told how to get in.
+/// </summary>
 public sealed class IndexModel : AppPageModel
 {
     public IActionResult OnGet()
@@ -13,6 +16,7 @@ public sealed class IndexModel : AppPageModel
             return Page();
         }
 
-        return Redirect(User.IsInRole(RoleNames.Organiser) ? "/meetings" : User.IsInRole(RoleNames.Operator) ? "/admin" : "/account/tokens");
+        var admin = User.IsInRole(RoleNames.Operator) || User.IsInRole(RoleNames.SecurityOfficer) || User.IsInRole(RoleNames.Auditor);
+        return Redirect(User.IsInRole(RoleNames.Organiser) ? "/meetings" : admin ? "/admin" : "/account/tokens");
     }
 }

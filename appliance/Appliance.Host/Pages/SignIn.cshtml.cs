@@ -60,5 +60,5 @@ public sealed class SignInModel(LocalAccounts accounts, PendingSignIn pending, A
         }
     }
 
-    private string SafeReturnUrl => LanguageCookie.IsLocal(ReturnUrl) ? ReturnUrl! : "/meetings";
+    private string SafeReturnUrl => LanguageCookie.IsLocal(ReturnUrl) ? ReturnUrl! : "/";
 }

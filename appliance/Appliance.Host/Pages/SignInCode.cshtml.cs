@@ -52,7 +52,7 @@ internal static class SignInFlow
                 StaffAuthentication.PrincipalFor(result.User!, StaffAuthentication.CookieScheme, "pwd", "otp"),
                 new AuthenticationProperties { IsPersistent = false });
             logger.LogInformation("Staff member {UserId} signed in with password and one-time code", result.User!.Id);
-            return page.LocalRedirect(LanguageCookie.IsLocal(returnUrl) ? returnUrl! : "/meetings");
+            return page.LocalRedirect(LanguageCookie.IsLocal(returnUrl) ? returnUrl! : "/");
         }
 
         // The pending sign-in names the account until a lockout ends it, so it is read first.

@@ -13,7 +13,7 @@ public sealed class SignInContinueModel : AppPageModel
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
 
-    public string Target => OrganisationSignIn.LocalOrMeetings(ReturnUrl);
+    public string Target => OrganisationSignIn.LocalOrFront(ReturnUrl);
 
     public void OnGet()
     {

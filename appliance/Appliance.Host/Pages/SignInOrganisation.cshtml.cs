@@ -24,6 +24,6 @@ public sealed class SignInOrganisationModel(ApplianceOptions options) : AppPageM
             return NotFound();
         }
 
-        return Challenge(new AuthenticationProperties { RedirectUri = OrganisationSignIn.LocalOrMeetings(ReturnUrl) }, OrganisationSignIn.Scheme);
+        return Challenge(new AuthenticationProperties { RedirectUri = OrganisationSignIn.LocalOrFront(ReturnUrl) }, OrganisationSignIn.Scheme);
     }
 }

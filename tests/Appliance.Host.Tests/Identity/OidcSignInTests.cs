@@ -44,6 +44,24 @@ public sealed class OidcSignInTests
         });
     }
 
+    [TestCase("organiser", "/meetings")]
+    [TestCase("operator", "/admin")]
+    [TestCase("officer", "/admin")]
+    [TestCase("auditor", "/admin")]
+    public async Task A_sign_in_without_a_return_address_lands_where_the_role_works(string login, string landing)
+    {
+        using var browser = new OidcBrowser(_appliance, _idp);
+        // The bare IdP button of the sign-in page: "/" is what a missing or foreign return address becomes.
+        var callback = await browser.SignInAsync(login, returnUrl: "");
+        var front = await Forms.GetAsync(browser.Client, "/");
+        Assert.Multiple(() =>
+        {
+            Assert.That(callback.Location, Is.EqualTo("/signin/continue?returnUrl=%2F"));
+            Assert.That(front.Status, Is.EqualTo(HttpStatusCode.Redirect));
+            Assert.That(front.Location, Is.EqualTo(landing));
+        });
+    }
+
     [TestCase("organiser", StaffRoles.Organiser, "/meetings", "/admin")]
     [TestCase("operator", StaffRoles.Operator, "/admin", "/meetings")]
     [TestCase("officer", StaffRoles.SecurityOfficer, "/account/tokens", "/admin/users")]

@@ -70,7 +70,7 @@ public sealed class StaffSession : IDisposable
         }
 
         var code = await Forms.SubmitAsync(Client, next.Location, Forms.Fields(("code", await NextCodeAsync())));
-        Expect(code, HttpStatusCode.Redirect, "/meetings");
+        Expect(code, HttpStatusCode.Redirect, "/");
     }
 
     /// <summary>Posts user name and password in this session's browser; the answer must redirect to a second step.</summary>
@@ -163,7 +163,7 @@ public sealed class StaffSession : IDisposable
         Secret = decoded;
         var token = Forms.FindToken(enrol.Body);
         var confirmed = await Forms.PostAsync(Client, "/signin/enrol", Forms.Fields(("code", await NextCodeAsync())), token);
-        Expect(confirmed, HttpStatusCode.Redirect, "/meetings");
+        Expect(confirmed, HttpStatusCode.Redirect, "/");
     }
 
     private static void Expect(PageResponse response, HttpStatusCode status, string location)

@@ -35,7 +35,7 @@ public sealed class CookieTests
         var password = await Record(setCookies, Forms.PostAsync(browser, "/signin", Forms.Fields(("userName", _admin.UserName), ("password", _admin.Password)), Forms.FindToken(signIn.Body)));
         var codePage = await Record(setCookies, Forms.GetAsync(browser, password.Location!));
         var code = await Record(setCookies, Forms.PostAsync(browser, password.Location!, Forms.Fields(("code", await _admin.NextCodeAsync())), Forms.FindToken(codePage.Body)));
-        Assert.That(code.Location, Is.EqualTo("/meetings"), "signed in");
+        Assert.That(code.Location, Is.EqualTo("/"), "signed in, on to the front page that sends each person on by role");
         await Record(setCookies, Forms.GetAsync(browser, "/meetings"));
 
         // A guest who gives a PIN.
