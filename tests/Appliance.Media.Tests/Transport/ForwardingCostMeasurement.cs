@@ -11,7 +11,9 @@ namespace Appliance.Media.Tests.Transport;
 /// </summary>
 [Explicit("A measurement, not a check; run it by name in Release.")]
 [Category("Measurement")]
-public class ForwardingCostMeasurement
+[TestFixture(true)]
+[TestFixture(false)]
+public class ForwardingCostMeasurement(bool batchedIo)
 {
     private const int Packets = 20_000;
     private const int Window = 200;
@@ -23,7 +25,7 @@ public class ForwardingCostMeasurement
     {
         using var serverIdentity = DtlsIdentity.Create(TimeProvider.System);
         using var clientIdentity = DtlsIdentity.Create(TimeProvider.System);
-        using var rig = new MediaRig(serverIdentity);
+        using var rig = new MediaRig(serverIdentity, batchedIo: batchedIo);
         var (a, _) = await rig.ConnectAsync(clientIdentity, senderProfiles);
         var (b, _) = await rig.ConnectAsync(clientIdentity, receiverProfiles);
 
@@ -83,7 +85,7 @@ public class ForwardingCostMeasurement
         var perPacketProcess = processCpu.TotalMicroseconds / Packets;
         var perPacketServer = (threadEnd - threadStart) / 1000.0 / (Packets - 1);
         await TestContext.Out.WriteLineAsync(
-            $"profiles {senderProfiles[0]}->{receiverProfiles[0]}: {Packets} packets of 1,012 bytes in {elapsed.TotalMilliseconds:F0} ms; " +
+            $"batched I/O {batchedIo}, profiles {senderProfiles[0]}->{receiverProfiles[0]}: {Packets} packets of 1,012 bytes in {elapsed.TotalMilliseconds:F0} ms; " +
             $"process CPU {perPacketProcess:F2} µs/packet (sender + server + receiver); server receive thread {perPacketServer:F2} µs/packet");
         Assert.That(b.RtpPacketsReceived, Is.EqualTo(StartMark + Packets - 1));
     }
