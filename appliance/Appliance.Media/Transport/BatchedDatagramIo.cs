@@ -240,8 +240,10 @@ internal sealed unsafe partial class BatchedDatagramIo : IDisposable
     public void ClearSends() => _queued = 0;
 
     /// <summary>
-    /// Receives up to <see cref="ReceiveSlots"/> datagrams: blocks for the first (<c>MSG_WAITFORONE</c>), then takes
-    /// what is queued. A call that would block waits in <c>poll(2)</c> for at most <paramref name="timeoutMilliseconds"/>.
+    /// Receives up to <see cref="ReceiveSlots"/> datagrams: waits for the first (<c>MSG_WAITFORONE</c>), then takes
+    /// what is queued. A blocking socket waits as its own receive call would (for ever, or SO_RCVTIMEO); a
+    /// non-blocking one, or one whose SO_RCVTIMEO ran out, waits in <c>poll(2)</c> for at most
+    /// <paramref name="timeoutMilliseconds"/> more.
     /// </summary>
     /// <returns>How many datagrams (0 after a timeout or a shutdown), or -1 with <paramref name="error"/> the errno (EBADF when the socket is closed).</returns>
     public int Receive(int timeoutMilliseconds, out int error)
