@@ -44,8 +44,9 @@ command -v python3 >/dev/null 2>&1 || missing+=(python3)
 # The accessibility tests inject axe-core, an npm package locked in tests/Appliance.BrowserTests; npm is needed only
 # while it is not installed there yet.
 axe_dir="$repo_root/tests/Appliance.BrowserTests/node_modules/axe-core"
-# The host's OIDC tests start a real OpenID Provider, the npm package oidc-provider locked in tests/oidc-provider; node
-# runs it, so nodejs is needed whenever node is not on PATH, npm only while it is not installed there yet.
+# The host's OIDC tests and the browser's OIDC officer journey start a real OpenID Provider, the npm package
+# oidc-provider locked in tests/oidc-provider; node runs it, so nodejs is needed whenever node is not on PATH, npm only
+# while it is not installed there yet.
 oidc_dir="$repo_root/tests/oidc-provider/node_modules/oidc-provider"
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 if [[ ! -d "$axe_dir" || ! -d "$oidc_dir" ]] && ! command -v npm >/dev/null 2>&1; then
@@ -115,9 +116,17 @@ import xml.etree.ElementTree as ET
 
 results_dir, test_status = pathlib.Path(sys.argv[1]), int(sys.argv[2])
 passed = failed = skipped = 0
+failures = []
 files = sorted(results_dir.rglob("*.trx"))
 for trx in files:
-    counters = ET.parse(trx).getroot().find(".//{*}ResultSummary/{*}Counters")
+    root = ET.parse(trx).getroot()
+    # Name every failed test with the first lines of its message, so that the tail of a CI log says what broke.
+    for result in root.iter("{http://microsoft.com/schemas/VisualStudio/TeamTest/2010}UnitTestResult"):
+        if result.get("outcome") in ("Failed", "Error", "Timeout", "Aborted"):
+            message = result.find(".//{*}ErrorInfo/{*}Message")
+            text = (message.text or "").strip() if message is not None else ""
+            failures.append((result.get("testName", "?"), text.splitlines()[:3]))
+    counters = root.find(".//{*}ResultSummary/{*}Counters")
     if counters is None:
         print(f"tests/run.sh: no <Counters> in {trx}", file=sys.stderr)
         failed += 1
@@ -131,6 +140,10 @@ for trx in files:
     skipped += max(0, count("total") - count("passed") - count("failed") - count("error")
                    - count("timeout") - count("aborted"))
 
+for name, lines in failures:
+    print(f"FAILED {name}")
+    for text in lines:
+        print(f"    {text[:300]}")
 line = f"{passed} passed, {failed} failed"
 if skipped:
     line += f", {skipped} skipped"

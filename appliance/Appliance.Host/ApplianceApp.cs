@@ -60,6 +60,14 @@ public static class ApplianceApp
         var time = TimeProvider.System;
         builder.Services.AddSingleton(time);
 
+        // A restore asked for on the system page happens before anything is opened; what it did is reported (log and
+        // audit) once the audit log is open.
+        var restore = RestoreAtStart.Run(dataDirectory, time);
+        if (restore is { Restored: false })
+        {
+            Console.Error.WriteLine("The requested restore of backup " + restore.Request.Backup + " was refused: " + restore.Detail);
+        }
+
         // Storage first: a broken database must stop the start before anything listens.
         var database = ApplianceDatabase.Open(new StorageOptions { DataDirectory = dataDirectory }, time);
         builder.Services.AddSingleton(database);
@@ -87,6 +95,7 @@ public static class ApplianceApp
         builder.Services.AddSingleton(new ActivePolicy(preset));
         // Resolved per use, so that pages and endpoints always show the levels of the version in force.
         builder.Services.AddTransient(sp => sp.GetRequiredService<ActivePolicy>().Catalog);
+        builder.Services.AddHostedService(sp => new RestoreReport(restore, sp.GetRequiredService<IAuditLog>(), sp.GetRequiredService<ILogger<RestoreReport>>()));
         // First of the hosted services: the policy in force is loaded before the rooms and sockets start.
         builder.Services.AddHostedService<PolicyStartup>();
         builder.Services.AddSingleton(Texts.Embedded);
@@ -111,6 +120,8 @@ public static class ApplianceApp
         SignallingEndpoint.Add(builder.Services, builder.Configuration, time);
         builder.Services.AddSingleton<RetentionJob>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RetentionJob>());
+        builder.Services.AddSingleton<MeetingDurationLimit>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<MeetingDurationLimit>());
 
         ConfigureKestrel(builder, options, certificate);
 
@@ -144,7 +155,7 @@ public static class ApplianceApp
             // The folder admits every admin role, so a page added without its own rule is closed to organisers; each
             // page then narrows it to the roles that use it (both must pass).
             o.Conventions.AuthorizeAreaFolder("Admin", "/", StaffAuthentication.AdminAreaPolicy);
-            o.Conventions.AuthorizeAreaPage("Admin", "/Index", StaffAuthentication.OperatorPolicy);
+            // /admin itself admits every admin role: it shows operators the dashboard and sends the others on to their page.
             o.Conventions.AuthorizeAreaPage("Admin", "/Users", StaffAuthentication.OperatorPolicy);
             o.Conventions.AuthorizeAreaPage("Admin", "/Meetings", StaffAuthentication.OperatorPolicy);
             o.Conventions.AuthorizeAreaPage("Admin", "/System", StaffAuthentication.OperatorPolicy);

@@ -20,7 +20,8 @@ public sealed class ApplianceDatabase : IDisposable
     /// <summary>The schema version this build writes; a file with a higher version is refused.</summary>
     public const int SchemaVersion = 1;
 
-    private const string DefaultKeyFileName = "appliance.key";
+    /// <summary>The key file's name in the data folder unless <see cref="StorageOptions.KeyFilePath"/> points elsewhere.</summary>
+    public const string DefaultKeyFileName = "appliance.key";
 
     private readonly LiteDatabase _database;
     private readonly Lock _writeLock;
@@ -150,6 +151,30 @@ public sealed class ApplianceDatabase : IDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// Proves, read-only, that a copied database (a backup) opens with the key file beside it, is whole and is not from a
+    /// newer build; throws <see cref="StorageException"/> saying why not. Neither file is changed.
+    /// </summary>
+    public static void CheckCopy(string databasePath, string keyFilePath)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
+        ArgumentException.ThrowIfNullOrWhiteSpace(keyFilePath);
+        if (!File.Exists(databasePath))
+        {
+            throw new StorageException($"The database file {databasePath} is missing.");
+        }
+
+        if (!File.Exists(keyFilePath))
+        {
+            throw new StorageException($"The database key file {keyFilePath} is missing.");
+        }
+
+        DatabaseFileCheck.Verify(databasePath, keyFilePath, KeyFile.ReadPassword(keyFilePath));
+    }
+
+    /// <summary>Where LiteDB keeps the write-ahead log of <paramref name="databasePath"/>; it belongs to that file and moves with it.</summary>
+    public static string LogFileOf(string databasePath) => DatabaseFileCheck.LogPathOf(databasePath);
 
     /// <summary>The size of the database file in bytes (without LiteDB's transient log file).</summary>
     public long FileSizeBytes() => new FileInfo(DatabasePath).Length;

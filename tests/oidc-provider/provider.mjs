@@ -4,8 +4,9 @@
 //
 // Listens with https on 127.0.0.1 and a free port and prints "issuer <url>" once ready. The appliance under test
 // starts after it (it needs the issuer), so its client is registered afterwards: each line on standard input is a
-// client's metadata as JSON, answered by "client <client_id>". The login page is this script's own: a form the test
-// posts an account, an acr and amr values to, so that each test chooses how strong the sign-in was.
+// client's metadata as JSON, answered by "client <client_id>". The interaction pages are this script's own: a login
+// form the test posts an account, an acr and amr values to (so that each test chooses how strong the sign-in was), then
+// a consent form.
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:https';
@@ -135,12 +136,26 @@ async function interaction(req, res, uid, action) {
     return;
   }
 
-  if (req.method === 'GET' && !action) {
+  const page = (body) => {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(`<!DOCTYPE html><html><body><h1>Test IdP</h1><p>Client ${escape(details.params.client_id)} asks for ${escape(details.params.scope)}; acr_values ${escape(details.params.acr_values ?? '')}</p>
+    res.end(`<!DOCTYPE html><html lang="en"><head><title>Test IdP</title><link rel="icon" href="data:,"></head><body><main><h1>Test IdP</h1>${body}</main></body></html>`);
+  };
+
+  // Two steps, as at a real IdP: who you are (and how strongly: the test chooses acr and amr), then consent.
+  if (req.method === 'GET' && !action && details.prompt.name === 'login') {
+    page(`<p>Client ${escape(details.params.client_id)} asks for ${escape(details.params.scope)}; acr_values ${escape(details.params.acr_values ?? '')}</p>
 <form method="post" action="/interaction/${escape(uid)}/login">
-<input name="login"><input name="acr" value="urn:appliance:test:loa:high"><input name="amr" value="pwd otp"><button>Sign in</button>
-</form></body></html>`);
+<p><label for="login">Account</label> <input id="login" name="login" autocomplete="username"></p>
+<p><label for="acr">Authentication context (acr)</label> <input id="acr" name="acr" value="urn:appliance:test:loa:high"></p>
+<p><label for="amr">Authentication methods (amr)</label> <input id="amr" name="amr" value="pwd otp"></p>
+<button>Sign in</button>
+</form>`);
+    return;
+  }
+
+  if (req.method === 'GET' && !action && details.prompt.name === 'consent') {
+    page(`<p>${escape(details.params.client_id)} asks to know who you are (${escape(details.params.scope)}).</p>
+<form method="post" action="/interaction/${escape(uid)}/consent"><button>Allow</button></form>`);
     return;
   }
 
@@ -152,13 +167,18 @@ async function interaction(req, res, uid, action) {
       return;
     }
 
-    // Login and consent in one step: the test IdP grants what the client asked for.
-    const grant = new provider.Grant({ accountId, clientId: details.params.client_id });
-    grant.addOIDCScope(details.params.scope);
-    const grantId = await grant.save();
     const amr = (form.get('amr') ?? '').split(' ').filter((m) => m.length > 0);
     const acr = form.get('acr') || undefined;
-    await provider.interactionFinished(req, res, { login: { accountId, acr, amr }, consent: { grantId } }, { mergeWithLastSubmission: false });
+    await provider.interactionFinished(req, res, { login: { accountId, acr, amr } }, { mergeWithLastSubmission: false });
+    return;
+  }
+
+  if (req.method === 'POST' && action === 'consent' && details.prompt.name === 'consent') {
+    // The test IdP grants what the client asked for.
+    const grant = new provider.Grant({ accountId: details.session.accountId, clientId: details.params.client_id });
+    grant.addOIDCScope(details.params.scope);
+    const grantId = await grant.save();
+    await provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
     return;
   }
 
@@ -167,7 +187,7 @@ async function interaction(req, res, uid, action) {
 
 const callback = provider.callback();
 server.on('request', (req, res) => {
-  const match = /^\/interaction\/([A-Za-z0-9_-]+)(?:\/(login))?$/.exec(new URL(req.url, issuer).pathname);
+  const match = /^\/interaction\/([A-Za-z0-9_-]+)(?:\/(login|consent))?$/.exec(new URL(req.url, issuer).pathname);
   if (!match) {
     callback(req, res);
     return;

@@ -36,4 +36,38 @@ public interface ISystemAdministration
 
     /// <summary>Makes a backup folder now; returns its path.</summary>
     Task<string> BackupAsync(CancellationToken cancellationToken);
+
+    /// <summary>The backups found under the data folder's backups folder, newest first.</summary>
+    IReadOnlyList<BackupSummary> ListBackups();
+
+    /// <summary>
+    /// Marks <paramref name="backupName"/> to be restored at the next start; false (nothing written) when the name is
+    /// not one of the listed backups.
+    /// </summary>
+    bool RequestRestore(string backupName, string requestedBy);
+
+    /// <summary>Withdraws a pending restore; false when none was pending.</summary>
+    bool CancelRestore();
+
+    /// <summary>The restore waiting for the next start, if any.</summary>
+    RestoreRequest? PendingRestore();
+
+    /// <summary>The last restore that was refused at start-up, if any, with the reason.</summary>
+    RestoreRequest? FailedRestore();
 }
+
+/// <summary>One backup folder as the system page lists it.</summary>
+/// <param name="Name">The folder's name: its UTC creation time, yyyyMMddTHHmmssZ.</param>
+/// <param name="Created">When it was made.</param>
+/// <param name="Schema">The database schema version it holds; null when backup.json cannot be read.</param>
+/// <param name="SizeBytes">The size of its files together.</param>
+/// <param name="AuditLogIntact">Whether the copied audit log verifies with the copied signing key.</param>
+/// <param name="Restorable">Whether this build can restore it (schema known and not newer, database and key present).</param>
+public sealed record BackupSummary(string Name, DateTimeOffset Created, int? Schema, long SizeBytes, bool AuditLogIntact, bool Restorable);
+
+/// <summary>A restore asked for on the system page (and, when refused at start-up, why).</summary>
+/// <param name="Backup">The backup folder's name.</param>
+/// <param name="RequestedBy">The operator's user id.</param>
+/// <param name="RequestedAt">When it was asked for.</param>
+/// <param name="FailureReason">Why the start refused it; null while pending.</param>
+public sealed record RestoreRequest(string Backup, string RequestedBy, DateTimeOffset RequestedAt, string? FailureReason = null);

@@ -80,6 +80,15 @@ public enum AuditAction
 
     /// <summary>An operator changed the roles of a local staff account (or was refused: see the outcome).</summary>
     RolesChanged,
+
+    /// <summary>An operator asked for a backup to be restored at the next start (or withdrew that: see the details).</summary>
+    RestoreRequested,
+
+    /// <summary>
+    /// A backup was restored at start-up (or refused: see the outcome and reason). Written as "system.restore" in the
+    /// operations documentation; the audit log itself is never rolled back.
+    /// </summary>
+    BackupRestored,
 }
 
 /// <summary>How it ended.</summary>

@@ -38,7 +38,11 @@ public sealed class MeetingRoom
         Meeting = meeting;
         _time = time;
         _limits = limits ?? RoomLimits.Default;
+        StartedAt = time.GetUtcNow();
     }
+
+    /// <summary>When the room opened (its first entrant): the meeting's running time counts from here.</summary>
+    public DateTimeOffset StartedAt { get; }
 
     /// <summary>The meeting as it was when the room opened.</summary>
     public Meeting Meeting { get; }
@@ -146,17 +150,23 @@ public sealed class MeetingRoom
     }
 
     /// <summary>True when the room holds a participant whose current resume token is <paramref name="token"/>.</summary>
-    public bool HoldsResumeToken(string token)
+    public bool HoldsResumeToken(string token) => HolderOfResumeToken(token) is not null;
+
+    /// <summary>
+    /// The participant whose current resume token is <paramref name="token"/>, without resuming them (so that the edge
+    /// can check them against the policy first); null when the token is unknown or the room ended.
+    /// </summary>
+    public ParticipantView? HolderOfResumeToken(string token)
     {
         if (!SecretToken.LooksValid(token))
         {
-            return false;
+            return null;
         }
 
         var hash = SecretToken.Hash(token);
         lock (_lock)
         {
-            return !_ended && _byResumeHash.ContainsKey(hash);
+            return !_ended && _byResumeHash.TryGetValue(hash, out var participant) ? participant.View() : null;
         }
     }
 
@@ -463,17 +473,36 @@ public sealed class MeetingRoom
     /// An operator ends the meeting from the admin pages (no participant acts): as <see cref="End"/>, everyone is told
     /// and nobody can enter or resume any more.
     /// </summary>
-    public RoomDecision EndByOperator()
+    public RoomDecision EndByOperator() => EndWithout(MeetingEndReason.Operator);
+
+    /// <summary>
+    /// The meeting has run as long as its level allows: as <see cref="End"/>, everyone is told (with that reason) and
+    /// nobody can enter or resume any more. An already ended room decides nothing.
+    /// </summary>
+    public RoomDecision EndAtMaximumDuration() => EndWithout(MeetingEndReason.MaxDuration);
+
+    /// <summary>Tells everyone (lobby too) that the meeting will be ended at <paramref name="endsAt"/>; nothing once ended.</summary>
+    public RoomDecision WarnEnding(DateTimeOffset endsAt, int minutesLeft)
     {
         lock (_lock)
         {
-            return EndLocked();
+            return _ended
+                ? RoomDecision.Nothing
+                : new RoomDecision { Deliveries = [Deliver(Audience.Everyone, new MeetingEndingSoon(endsAt, minutesLeft))] };
         }
     }
 
-    private RoomDecision EndLocked()
+    private RoomDecision EndWithout(MeetingEndReason reason)
     {
-        var told = Deliver(Audience.Everyone, new MeetingEnded());
+        lock (_lock)
+        {
+            return _ended ? RoomDecision.Nothing : EndLocked(reason);
+        }
+    }
+
+    private RoomDecision EndLocked(MeetingEndReason reason = MeetingEndReason.Host)
+    {
+        var told = Deliver(Audience.Everyone, new MeetingEnded(reason));
         _ended = true;
         _byResumeHash.Clear();
         return new RoomDecision { Deliveries = [told], Media = [new MediaEnd(MeetingId)] };

@@ -40,8 +40,27 @@ public sealed record AskedToUnmute(string ByParticipantId, string ByName) : Room
 /// <summary>The meeting was locked or unlocked.</summary>
 public sealed record LockChanged(bool Locked) : RoomEvent;
 
-/// <summary>A host ended the meeting for everyone.</summary>
-public sealed record MeetingEnded : RoomEvent;
+/// <summary>The meeting was ended for everyone: by a host, an operator, or the policy's longest duration.</summary>
+/// <param name="Reason">Who or what ended it, for the client to say.</param>
+public sealed record MeetingEnded(MeetingEndReason Reason = MeetingEndReason.Host) : RoomEvent;
+
+/// <summary>Why a meeting ended.</summary>
+public enum MeetingEndReason
+{
+    /// <summary>A host ended it for everyone.</summary>
+    Host,
+
+    /// <summary>An operator ended it from the admin pages.</summary>
+    Operator,
+
+    /// <summary>It ran as long as its classification level allows (the policy's maximum duration).</summary>
+    MaxDuration,
+}
+
+/// <summary>The meeting will be ended at <paramref name="EndsAt"/> because it reaches its level's longest duration.</summary>
+/// <param name="EndsAt">When it ends.</param>
+/// <param name="MinutesLeft">Whole minutes left when the warning was given (10, then 2).</param>
+public sealed record MeetingEndingSoon(DateTimeOffset EndsAt, int MinutesLeft) : RoomEvent;
 
 /// <summary>A chat message.</summary>
 public sealed record ChatPosted(ChatMessage Message) : RoomEvent;

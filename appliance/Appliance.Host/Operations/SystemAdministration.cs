@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
@@ -24,7 +23,12 @@ public sealed class SystemAdministration(ApplianceOptions options, ApplianceData
     /// <summary>The uploaded key's file name in the tls folder.</summary>
     public const string UploadedKey = "uploaded.key";
 
-    private string SettingsPath => Path.Combine(options.DataDirectory, "network-settings.json");
+    /// <summary>The TURN and SIP settings' file name in the data folder (and in a backup).</summary>
+    public const string SettingsFileName = "network-settings.json";
+
+    private string SettingsPath => Path.Combine(options.DataDirectory, SettingsFileName);
+
+    private string PendingMarkerPath => Path.Combine(options.DataDirectory, Backups.PendingMarker);
 
     /// <inheritdoc />
     public NetworkSettings ReadSettings()
@@ -90,7 +94,7 @@ public sealed class SystemAdministration(ApplianceOptions options, ApplianceData
     /// <inheritdoc />
     public async Task<string> BackupAsync(CancellationToken cancellationToken)
     {
-        var stamp = time.GetUtcNow().ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
+        var stamp = Backups.Stamp(time.GetUtcNow());
         var folder = PrivateFiles.CreateDirectory(Path.Combine(options.DataDirectory, "backups", stamp)).FullName;
         database.CopyTo(Path.Combine(folder, Path.GetFileName(database.DatabasePath)));
         // A checkpoint first, so the copied log ends with a signed entry and its copy verifies on its own.
@@ -103,9 +107,44 @@ public sealed class SystemAdministration(ApplianceOptions options, ApplianceData
             }
         }
 
-        PrivateFiles.Write(Path.Combine(folder, "backup.json"), JsonSerializer.Serialize(new { schema = ApplianceDatabase.SchemaVersion, created = stamp }));
+        PrivateFiles.Write(Path.Combine(folder, Backups.DescriptionFile), JsonSerializer.Serialize(new { schema = ApplianceDatabase.SchemaVersion, created = stamp }));
         return folder;
     }
+
+    /// <inheritdoc />
+    public IReadOnlyList<BackupSummary> ListBackups() => Backups.List(options.DataDirectory);
+
+    /// <inheritdoc />
+    public bool RequestRestore(string backupName, string requestedBy)
+    {
+        if (Backups.FolderOf(options.DataDirectory, backupName) is null)
+        {
+            return false;
+        }
+
+        Backups.WriteMarker(PendingMarkerPath, new RestoreRequest(backupName, requestedBy, time.GetUtcNow()));
+        // A new request replaces the story of the last refused one.
+        File.Delete(Path.Combine(options.DataDirectory, Backups.FailedMarker));
+        return true;
+    }
+
+    /// <inheritdoc />
+    public bool CancelRestore()
+    {
+        if (!File.Exists(PendingMarkerPath))
+        {
+            return false;
+        }
+
+        File.Delete(PendingMarkerPath);
+        return true;
+    }
+
+    /// <inheritdoc />
+    public RestoreRequest? PendingRestore() => Backups.ReadMarker(PendingMarkerPath);
+
+    /// <inheritdoc />
+    public RestoreRequest? FailedRestore() => Backups.ReadMarker(Path.Combine(options.DataDirectory, Backups.FailedMarker));
 
     private static async Task CopyPrivateAsync(string source, string destination, CancellationToken cancellationToken)
     {

@@ -41,9 +41,24 @@ internal static class ServerMessages
             w.WriteString("displayName", asked.ByName);
         }),
         LockChanged locked => Write("locked", w => w.WriteBoolean("locked", locked.Locked)),
-        MeetingEnded => Write("ended", _ => { }),
+        MeetingEnded ended => Write("ended", w => w.WriteString("reason", EndReason(ended.Reason))),
+        MeetingEndingSoon soon => Write("ending-soon", w =>
+        {
+            w.WriteString("endsAt", Time(soon.EndsAt));
+            w.WriteNumber("minutesLeft", soon.MinutesLeft);
+            w.WriteString("reason", EndReason(MeetingEndReason.MaxDuration));
+        }),
         ChatPosted chat => Chat(chat.Message),
         _ => throw new ArgumentOutOfRangeException(nameof(roomEvent), roomEvent.GetType().Name, "No message for this event."),
+    };
+
+    /// <summary>The reason code of an end on the wire (the client shows its own text for each).</summary>
+    public static string EndReason(MeetingEndReason reason) => reason switch
+    {
+        MeetingEndReason.Host => "host",
+        MeetingEndReason.Operator => "operator",
+        MeetingEndReason.MaxDuration => "max-duration",
+        _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, "No code for this reason."),
     };
 
     /// <summary>True for events after which the recipient's connection closes (they are out of the meeting).</summary>

@@ -281,15 +281,28 @@ internal sealed class SignallingConnection : IMediaSignals, IDisposable
         _stop.Dispose();
     }
 
+    // Most messages (hello, chat, answers of small meetings) fit; an idle connection keeps no more than this.
+    private const int IdleReceiveBufferBytes = 4096;
+
+    // Owned by the receive loop alone.
+    private byte[] _receiveBuffer = [];
+
     private async Task ReceiveLoopAsync(CancellationToken cancellationToken)
     {
-        // One more byte than allowed, to tell "exactly at the limit" from "over it".
-        var buffer = ArrayPool<byte>.Shared.Rent(ClientMessageReader.MaxMessageBytes + 1);
+        // A waiting connection holds a small buffer; one that receives a larger message grows it for that message only.
+        _receiveBuffer = ArrayPool<byte>.Shared.Rent(IdleReceiveBufferBytes);
         try
         {
             while (true)
             {
-                var (type, length, tooLarge) = await ReceiveMessageAsync(buffer, cancellationToken);
+                if (_receiveBuffer.Length > IdleReceiveBufferBytes)
+                {
+                    ArrayPool<byte>.Shared.Return(_receiveBuffer, clearArray: true);
+                    _receiveBuffer = ArrayPool<byte>.Shared.Rent(IdleReceiveBufferBytes);
+                }
+
+                var (type, length, tooLarge) = await ReceiveMessageAsync(cancellationToken);
+                var buffer = _receiveBuffer;
                 if (type == WebSocketMessageType.Close)
                 {
                     // Answer the peer's close (or complete ours) and stop reading.
@@ -330,7 +343,8 @@ internal sealed class SignallingConnection : IMediaSignals, IDisposable
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
+            ArrayPool<byte>.Shared.Return(_receiveBuffer, clearArray: true);
+            _receiveBuffer = [];
         }
     }
 
@@ -351,15 +365,27 @@ internal sealed class SignallingConnection : IMediaSignals, IDisposable
         }
     }
 
-    private async Task<(WebSocketMessageType Type, int Length, bool TooLarge)> ReceiveMessageAsync(byte[] buffer, CancellationToken cancellationToken)
+    // Reads one message into _receiveBuffer, renting a larger one (twice the size, up to the limit) whenever it fills.
+    private async Task<(WebSocketMessageType Type, int Length, bool TooLarge)> ReceiveMessageAsync(CancellationToken cancellationToken)
     {
+        // One more byte than allowed, to tell "exactly at the limit" from "over it".
         var capacity = ClientMessageReader.MaxMessageBytes + 1;
         var length = 0;
         long discarded = 0;
         while (true)
         {
+            var buffer = _receiveBuffer;
+            if (length == buffer.Length && length < capacity)
+            {
+                var larger = ArrayPool<byte>.Shared.Rent(Math.Min(capacity, buffer.Length * 2));
+                buffer.AsSpan(0, length).CopyTo(larger);
+                ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
+                _receiveBuffer = buffer = larger;
+            }
+
             var tooLarge = length >= capacity;
-            var target = tooLarge ? buffer.AsMemory(0, capacity) : buffer.AsMemory(length, capacity - length);
+            var end = Math.Min(buffer.Length, capacity);
+            var target = tooLarge ? buffer.AsMemory(0, end) : buffer.AsMemory(length, end - length);
             var result = await _socket.ReceiveAsync(target, cancellationToken);
             if (result.MessageType == WebSocketMessageType.Close)
             {

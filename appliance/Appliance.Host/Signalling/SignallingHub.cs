@@ -213,20 +213,32 @@ public sealed class SignallingHub : BackgroundService
     }
 
     /// <summary>Ends a running meeting for everyone on an operator's word; false when it has no open room.</summary>
-    public bool EndByOperator(string meetingId)
+    public bool EndByOperator(string meetingId) => DispatchTo(meetingId, room => room.EndByOperator()) is not null;
+
+    /// <summary>
+    /// The meeting reached its level's longest duration: everyone is told why and the room closes. False when it has no
+    /// open room or was already ended.
+    /// </summary>
+    public bool EndAtMaximumDuration(string meetingId) => DispatchTo(meetingId, room => room.EndAtMaximumDuration()) is { Deliveries.Count: > 0 };
+
+    /// <summary>Warns everyone in the meeting that it will be ended at <paramref name="endsAt"/>; false when it has no open room.</summary>
+    public bool WarnEnding(string meetingId, DateTimeOffset endsAt, int minutesLeft) => DispatchTo(meetingId, room => room.WarnEnding(endsAt, minutesLeft)) is { Deliveries.Count: > 0 };
+
+    // Decides and dispatches under the meeting's gate; null when the meeting has no open room.
+    private RoomDecision? DispatchTo(string meetingId, Func<MeetingRoom, RoomDecision> decide)
     {
         var room = _rooms.Find(meetingId);
         if (room is null)
         {
-            return false;
+            return null;
         }
 
         lock (GateFor(meetingId))
         {
-            Dispatch(meetingId, room.EndByOperator());
+            var decision = decide(room);
+            Dispatch(meetingId, decision);
+            return decision;
         }
-
-        return true;
     }
 
     internal void Disconnected(SignallingConnection connection)
@@ -265,6 +277,15 @@ public sealed class SignallingHub : BackgroundService
                 return;
             }
 
+            // A resume is an entry too: the policy decides again as at the hello with a ticket (the network may have
+            // changed, the policy may have been tightened, the meeting may have run past its limit, a guest's invitation
+            // may have been revoked). An unknown token falls through to the room, which refuses it.
+            if (_rooms.Find(resumeMeeting) is { } resumeRoom && resumeRoom.HolderOfResumeToken(hello.Resume) is { } holder
+                && _actors.TryGetValue(holder.Id, out var known) && await ResumeRefusedAsync(connection, resumeRoom, holder, known.SeenAs, cancellationToken))
+            {
+                return;
+            }
+
             lock (GateFor(resumeMeeting))
             {
                 Bind(connection, _rooms.Resume(resumeMeeting, hello.Resume, hello.LastChat, hello.E2eePublicKey), hello.DtlsFingerprint, resumed: true);
@@ -296,7 +317,7 @@ public sealed class SignallingHub : BackgroundService
         // network, and the room may have filled up since.
         var (person, seenAs) = entrant.Value;
         var room = _rooms.Find(found.Id);
-        var context = await _policy.ContextAsync(found, room is null ? 0 : room.Roster().Count + room.LobbyQueue().Count, cancellationToken: cancellationToken);
+        var context = await _policy.ContextAsync(found, room is null ? 0 : room.Roster().Count + room.LobbyQueue().Count, room?.StartedAt, cancellationToken);
         _controls[found.Id] = context.Controls;
         var decision = await _policy.DecideAsync(context, seenAs, seenAs.IsGuest ? PolicyAction.JoinAsGuest : PolicyAction.JoinAsStaff, cancellationToken);
         if (!decision.Allowed)
@@ -325,6 +346,56 @@ public sealed class SignallingHub : BackgroundService
         {
             await AuditAsync(AuditNameOf(seenAs), AuditAction.Admitted, found.Id, new Dictionary<string, string> { ["participant"] = admitted.Id, ["via"] = "policy-direct" });
         }
+    }
+
+    /// <summary>
+    /// Decides a resume as an entry; true when it was refused (and the connection told why and closed). Denials by the
+    /// policy are audited by it; an invitation revoked or expired, or a staff account disabled, since the hello is
+    /// audited here as a denial of the resume.
+    /// </summary>
+    private async Task<bool> ResumeRefusedAsync(SignallingConnection connection, MeetingRoom room, ParticipantView holder, PolicyActor seenAs, CancellationToken cancellationToken)
+    {
+        var actor = seenAs with { ClientAddress = connection.RemoteAddress };
+        var action = actor.IsGuest ? PolicyAction.JoinAsGuest : PolicyAction.JoinAsStaff;
+        if (!await StillVouchedForAsync(actor, room.MeetingId, cancellationToken))
+        {
+            _logger.LogWarning("Resume in meeting {MeetingId} refused: participant {ParticipantId} is no longer invited or enabled", room.MeetingId, holder.Id);
+            await AuditAsync(AuditNameOf(actor), AuditAction.Denied, room.MeetingId, new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["policyAction"] = action.ToString(),
+                ["rule"] = actor.IsGuest ? "invitation.unusable" : "account.disabled",
+                ["participant"] = holder.Id,
+                ["via"] = "resume",
+            }, AuditOutcome.Denied);
+            RefuseEntry(connection, SignalErrors.InvalidResume, WebSocketCloseStatus.PolicyViolation);
+            return true;
+        }
+
+        // The person already holds a place: they do not count against the participant limit they are returning to.
+        var context = await RoomContextAsync(room, cancellationToken);
+        var decision = await _policy.DecideAsync(context with { ParticipantCount = Math.Max(0, context.ParticipantCount - 1) }, actor, action, cancellationToken);
+        if (decision.Allowed)
+        {
+            return false;
+        }
+
+        _logger.LogInformation("Resume of participant {ParticipantId} in meeting {MeetingId} refused by the policy ({Rule})", holder.Id, room.MeetingId, decision.RuleId);
+        SignallingMetrics.Refused(SignalErrors.PolicyDenied);
+        connection.SendDenial(decision, about: "hello");
+        connection.Close(WebSocketCloseStatus.NormalClosure, SignalErrors.PolicyDenied);
+        return true;
+    }
+
+    // What vouched for the person at their hello must still hold: a guest's invitation usable, a staff account enabled.
+    private async Task<bool> StillVouchedForAsync(PolicyActor actor, string meetingId, CancellationToken cancellationToken)
+    {
+        if (actor.IsGuest)
+        {
+            var invitation = await _invitations.FindAsync(actor.Id, cancellationToken);
+            return invitation is not null && invitation.MeetingId == meetingId && invitation.IsUsable(_time.GetUtcNow());
+        }
+
+        return actor.Kind != ActorKind.Staff || await _identity.FindUserByIdAsync(actor.Id, cancellationToken) is { Disabled: false };
     }
 
     // The ticket vouched for this person two minutes ago at most; they must still be who it says.
@@ -377,6 +448,8 @@ public sealed class SignallingHub : BackgroundService
             EffectiveControls = controls,
             ScheduledStart = room.Meeting.StartsAt,
             ScheduledEnd = room.Meeting.EndsAt,
+            // Counted from when the room opened, so that nothing more is allowed in a meeting past its longest duration.
+            StartedAt = room.StartedAt,
             ParticipantCount = count,
             Now = _time.GetUtcNow(),
         };
@@ -746,7 +819,16 @@ public sealed class SignallingHub : BackgroundService
 
         foreach (var participantId in stoppedShares)
         {
+            // A running share the tightened level no longer allows is a denial like a refused start: audited with its rule.
             _logger.LogInformation("Screen share of participant {ParticipantId} in meeting {MeetingId} stopped by a policy change", participantId, meetingId);
+            await AuditAsync(PolicyAdministration.SystemActor, AuditAction.Denied, meetingId, new Dictionary<string, string>
+            {
+                ["participant"] = participantId,
+                ["policyAction"] = nameof(Appliance.Core.Policy.PolicyAction.ShareScreen),
+                ["rule"] = PolicyRules.ScreenShareNotAllowed.Id,
+                ["level"] = level.Id,
+                ["cause"] = "policy-tightened",
+            }, AuditOutcome.Denied);
         }
 
         foreach (var guest in rejected)

@@ -114,7 +114,31 @@ public sealed class FileAuditLog : IAuditLog, IAsyncDisposable, IDisposable
     /// Verifies a stored log without opening it for writing (the CLI verb): the public key is derived from the signing
     /// key file. Throws <see cref="StorageException"/> when the log or key cannot be read at all.
     /// </summary>
-    public static async Task<AuditVerification> VerifyFileAsync(AuditLogOptions options, CancellationToken cancellationToken = default)
+    public static async Task<AuditVerification> VerifyFileAsync(AuditLogOptions options, CancellationToken cancellationToken = default) =>
+        await VerifyAsync(options, StoredPublicKey(options), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// As <see cref="VerifyFileAsync"/>, synchronously: for the start-up restore, which runs before anything else and
+    /// decides which audit log the appliance continues.
+    /// </summary>
+    public static AuditVerification VerifyFile(AuditLogOptions options)
+    {
+        var publicKey = StoredPublicKey(options);
+        var lines = new List<string>();
+        using (var stream = new FileStream(options.LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+        using (var reader = new StreamReader(stream, Encoding.UTF8))
+        {
+            while (reader.ReadLine() is { } line)
+            {
+                lines.Add(line);
+            }
+        }
+
+        var anchor = File.Exists(options.CheckpointPath) ? File.ReadAllText(options.CheckpointPath).TrimEnd('\n') : null;
+        return AuditVerifier.Verify(lines, publicKey, anchor);
+    }
+
+    private static byte[] StoredPublicKey(AuditLogOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (!File.Exists(options.LogPath))
@@ -127,8 +151,7 @@ public sealed class FileAuditLog : IAuditLog, IAsyncDisposable, IDisposable
             throw new StorageException($"The audit signing key {options.KeyPath} is missing; checkpoints cannot be checked without it.");
         }
 
-        var publicKey = LoadSigner(options.KeyPath).PublicKey();
-        return await VerifyAsync(options, publicKey, cancellationToken).ConfigureAwait(false);
+        return LoadSigner(options.KeyPath).PublicKey();
     }
 
     /// <inheritdoc />

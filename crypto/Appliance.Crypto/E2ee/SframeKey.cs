@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
+using Appliance.Crypto.Aead;
 using Appliance.Crypto.Srtp;
 
 namespace Appliance.Crypto.E2ee;
@@ -19,7 +20,7 @@ public sealed class SframeKey : IDisposable
     private readonly SframeSuiteParameters _parameters;
     private readonly byte[] _key;
     private readonly byte[] _salt;
-    private readonly AesGcm? _gcm;
+    private readonly IAesGcm? _gcm;
     private readonly AesCounterMode? _ctr;
     private readonly IncrementalHash? _hmac;
     private byte[] _aad = new byte[64];
@@ -34,7 +35,7 @@ public sealed class SframeKey : IDisposable
         _salt = salt;
         if (parameters.IsGcm)
         {
-            _gcm = new AesGcm(key, parameters.TagLength);
+            _gcm = AesGcmCipher.Create(key);
         }
         else
         {
@@ -162,16 +163,7 @@ public sealed class SframeKey : IDisposable
         var aad = Prepare(counter, header, metadata, nonce);
         if (_gcm is not null)
         {
-            try
-            {
-                _gcm.Decrypt(nonce, ciphertext, tag, plaintext, aad);
-                return true;
-            }
-            catch (AuthenticationTagMismatchException)
-            {
-                // AesGcm reports a bad tag only by throwing; the caller gets a value.
-                return false;
-            }
+            return _gcm.TryDecrypt(nonce, ciphertext, tag, plaintext, aad);
         }
 
         Span<byte> expected = stackalloc byte[SframeSuiteParameters.CtrEncryptionKeyLength];

@@ -1,16 +1,17 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
+using Appliance.Crypto.Aead;
 
 namespace Appliance.Crypto.Srtp;
 
 /// <summary>
 /// AEAD_AES_128_GCM for SRTP and SRTCP (RFC 7714): the header is associated data, the payload is encrypted,
-/// a 16-byte tag follows. One <see cref="AesGcm"/> per session key, created once.
+/// a 16-byte tag follows. One <see cref="IAesGcm"/> per session key, created once: AES-NI and carry-less multiply
+/// where the CPU has them (see Aead/README.md for the figures), <see cref="AesGcm"/> otherwise.
 /// </summary>
 /// <remarks>
-/// <see cref="AesGcm.Decrypt(ReadOnlySpan{byte}, ReadOnlySpan{byte}, ReadOnlySpan{byte}, Span{byte}, ReadOnlySpan{byte})"/>
-/// reports a bad tag only by throwing, so a forged packet costs one caught exception; replays and stale
-/// packets are turned away by the session before they get here.
+/// With the <see cref="AesGcm"/> fallback a bad tag is an exception caught inside, so a forged packet costs one
+/// throw; replays and stale packets are turned away by the session before they get here.
 /// </remarks>
 internal sealed class AeadAesGcmTransform : ISrtpTransform
 {
@@ -18,15 +19,18 @@ internal sealed class AeadAesGcmTransform : ISrtpTransform
     internal const int SaltLength = 12;
     private const int NonceLength = 12;
 
-    private readonly AesGcm _rtpAead;
-    private readonly AesGcm _rtcpAead;
+    private readonly IAesGcm _rtpAead;
+    private readonly IAesGcm _rtcpAead;
     private readonly byte[] _rtpSalt;
     private readonly byte[] _rtcpSalt;
 
-    public AeadAesGcmTransform(ReadOnlySpan<byte> rtpKey, ReadOnlySpan<byte> rtpSalt, ReadOnlySpan<byte> rtcpKey, ReadOnlySpan<byte> rtcpSalt)
+    /// <summary>The session keys and salts of RTP and RTCP; <paramref name="implementation"/> picks the AES-GCM code (tests force the fallback).</summary>
+    public AeadAesGcmTransform(
+        ReadOnlySpan<byte> rtpKey, ReadOnlySpan<byte> rtpSalt, ReadOnlySpan<byte> rtcpKey, ReadOnlySpan<byte> rtcpSalt,
+        AesGcmImplementation implementation = AesGcmImplementation.Fastest)
     {
-        _rtpAead = new AesGcm(rtpKey, TagLength);
-        _rtcpAead = new AesGcm(rtcpKey, TagLength);
+        _rtpAead = AesGcmCipher.Create(rtpKey, implementation);
+        _rtcpAead = AesGcmCipher.Create(rtcpKey, implementation);
         _rtpSalt = rtpSalt.ToArray();
         _rtcpSalt = rtcpSalt.ToArray();
     }
@@ -50,7 +54,7 @@ internal sealed class AeadAesGcmTransform : ISrtpTransform
         Span<byte> nonce = stackalloc byte[NonceLength];
         WriteRtpNonce(_rtpSalt, ssrc, index, nonce);
         var payload = packet[headerLength..length];
-        return TryDecrypt(_rtpAead, nonce, payload, packet[length..], packet[..headerLength]);
+        return _rtpAead.TryDecrypt(nonce, payload, packet[length..], payload, packet[..headerLength]);
     }
 
     public void ProtectRtcp(Span<byte> packet, uint ssrc, uint srtcpIndex, bool encrypt)
@@ -95,14 +99,14 @@ internal sealed class AeadAesGcmTransform : ISrtpTransform
             packet[..RtpHeader.RtcpHeaderLength].CopyTo(associated);
             BinaryPrimitives.WriteUInt32BigEndian(associated[RtpHeader.RtcpHeaderLength..], indexWord);
             var payload = packet[RtpHeader.RtcpHeaderLength..length];
-            return TryDecrypt(_rtcpAead, nonce, payload, packet.Slice(length, TagLength), associated);
+            return _rtcpAead.TryDecrypt(nonce, payload, packet.Slice(length, TagLength), payload, associated);
         }
 
         // Move the word over the tag's start so that packet || word is one span; the tag is copied first.
         Span<byte> tag = stackalloc byte[TagLength];
         packet.Slice(length, TagLength).CopyTo(tag);
         BinaryPrimitives.WriteUInt32BigEndian(packet[length..], indexWord);
-        return TryDecrypt(_rtcpAead, nonce, Span<byte>.Empty, tag, packet[..(length + SrtpProfileParameters.SrtcpIndexLength)]);
+        return _rtcpAead.TryDecrypt(nonce, ReadOnlySpan<byte>.Empty, tag, Span<byte>.Empty, packet[..(length + SrtpProfileParameters.SrtcpIndexLength)]);
     }
 
     public void Dispose()
@@ -138,19 +142,6 @@ internal sealed class AeadAesGcmTransform : ISrtpTransform
         for (var i = 0; i < NonceLength; i++)
         {
             nonce[i] ^= salt[i];
-        }
-    }
-
-    private static bool TryDecrypt(AesGcm aead, ReadOnlySpan<byte> nonce, Span<byte> text, ReadOnlySpan<byte> tag, ReadOnlySpan<byte> associated)
-    {
-        try
-        {
-            aead.Decrypt(nonce, text, tag, text, associated);
-            return true;
-        }
-        catch (AuthenticationTagMismatchException)
-        {
-            return false;
         }
     }
 }

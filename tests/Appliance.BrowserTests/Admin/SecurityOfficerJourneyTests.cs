@@ -79,24 +79,12 @@ public sealed partial class SecurityOfficerJourneyTests
         // Only the officer's pages are offered.
         await Expect(officer.GetByRole(AriaRole.Navigation, new() { Name = "Administration" }).GetByRole(AriaRole.Link)).ToHaveTextAsync(["Classification policy", "Audit log"]);
 
-        // Screen sharing off for Confidential, the meeting's level: a tightening, in force at once.
-        await officer.GetByRole(AriaRole.Link, new() { Name = "Change Internal" }).ClickAsync();
-        await officer.GetByLabel("Screen sharing allowed").SelectOptionAsync("no");
-        await officer.GetByLabel("Reason for the change").FillAsync("screens showed case files");
-        await officer.GetByRole(AriaRole.Button, new() { Name = "Preview affected meetings" }).ClickAsync();
-        await Expect(officer.Locator(".preview")).ToContainTextAsync(StaffSteps.InternalMeeting().Title);
-        await Expect(officer.Locator(".preview")).ToContainTextAsync("Screen sharing allowed: Yes → No (tightened)");
-        await officer.GetByRole(AriaRole.Button, new() { Name = "Apply or propose" }).ClickAsync();
-        await Expect(officer.GetByRole(AriaRole.Status).First).ToContainTextAsync("in force now");
-        await Expect(officer.Locator("#level-internal + dl")).ToContainTextAsync(new Regex("Screen sharing allowed\\s+No"));
+        // Screen sharing off for Internal, the meeting's level: a tightening, in force at once.
+        await PolicySteps.TurnScreenSharingOffAsync(officer, "Internal", "internal", StaffSteps.InternalMeeting().Title, "screens showed case files");
 
         // The running meeting feels it at once: the server stops forwarding the guest's share and tells everyone why; the
         // guest's browser stops capturing, and the share button stays off with the reason.
-        var share = guest.GetByRole(AriaRole.Button, new() { Name = "Share screen" });
-        await Expect(share).ToHaveAttributeAsync("aria-pressed", "false");
-        await Expect(share).ToBeDisabledAsync();
-        await Expect(share).ToHaveAttributeAsync("title", new Regex("Internal was tightened"));
-        await Expect(guest.Locator("#room-status")).ToContainTextAsync("Internal was tightened");
+        await PolicySteps.ExpectScreenShareStoppedByPolicyAsync(guest, "Internal");
 
         // The running meeting is still listed with both people in it.
         await admin.GotoAsync("/admin/meetings");

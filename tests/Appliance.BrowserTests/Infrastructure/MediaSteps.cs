@@ -90,6 +90,32 @@ internal static class MediaSteps
         }
     }
 
+    /// <summary>
+    /// Waits until no track that <paramref name="stopping"/> picks (say, a participant's, or the tracks that carried their
+    /// screen) grows between two readings; <paramref name="what"/> names them in the failure.
+    /// </summary>
+    public static async Task ExpectStoppedAsync(IPage page, string who, string what, Func<TrackStats, bool> stopping)
+    {
+        var deadline = TimeProvider.System.GetUtcNow() + Patience;
+        while (true)
+        {
+            var before = await StatsAsync(page);
+            await Task.Delay(1500);
+            var after = await StatsAsync(page);
+            var still = after.Where(a => stopping(a) && Grew(before, a)).ToList();
+            if (still.Count == 0)
+            {
+                TestContext.Out.WriteLine($"{who} no longer receives {what}: {string.Join("; ", after.Select(a => a.ToString()))}");
+                return;
+            }
+
+            if (TimeProvider.System.GetUtcNow() > deadline)
+            {
+                Assert.Fail($"{who} still receives {what}: {string.Join("; ", still)}");
+            }
+        }
+    }
+
     public static bool Grew(IReadOnlyList<TrackStats> before, TrackStats now)
     {
         var earlier = before.FirstOrDefault(b => b.Mid == now.Mid);

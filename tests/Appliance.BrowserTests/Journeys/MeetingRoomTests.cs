@@ -21,11 +21,8 @@ public sealed class MeetingRoomTests
     {
         await using var appliance = await TestAppliance.StartAsync();
         var problems = new PageProblems();
-        await using var staff = await BrowserRun.Browser.NewContextAsync(ChromiumBrowser.ContextOptions(appliance.BaseAddress.AbsoluteUri));
-        problems.Watch(staff);
-        var host = await staff.NewPageAsync();
-        await StaffSteps.BootstrapAdministratorAsync(host, appliance.BootstrapLink!, StaffSteps.Administrator);
-        await StaffSteps.BookMeetingAsync(host, MeetingNow());
+        await using var staff = await AdministratorWithMeetingNowAsync(appliance, problems);
+        var host = staff.Pages[0];
         var link = await StaffSteps.InviteGuestAsync(host, GuestName);
 
         await host.GetByRole(AriaRole.Link, new() { Name = "Open the meeting room" }).ClickAsync();
@@ -181,6 +178,47 @@ public sealed class MeetingRoomTests
         "sv" => sv,
         _ => en,
     };
+
+    [Test]
+    public async Task The_room_announces_the_coming_end_and_shows_why_the_meeting_ended_at_its_longest_duration()
+    {
+        await using var appliance = await TestAppliance.StartAsync();
+        var problems = new PageProblems();
+        await using var staff = await AdministratorWithMeetingNowAsync(appliance, problems);
+        var host = staff.Pages[0];
+        await host.GetByRole(AriaRole.Link, new() { Name = "Open the meeting room" }).ClickAsync();
+        await host.GetByRole(AriaRole.Button, new() { Name = "Join now" }).ClickAsync();
+        await Expect(host.Locator("#room-status")).ToHaveTextAsync("You are in the meeting.");
+
+        // The limit is checked on a clock the test moves (the appliance's own runs in real time).
+        var rooms = appliance.Service<Appliance.Core.Rooms.MeetingRooms>();
+        var room = rooms.Find(rooms.MeetingIds.Single())!;
+        var policy = appliance.Service<Appliance.Core.Policy.MeetingPolicy>();
+        var limit = (await policy.EffectiveControlsAsync(room.Meeting)).MaxDuration;
+        var clock = new ManualClock(room.StartedAt + limit - TimeSpan.FromMinutes(10));
+        var check = new Appliance.Host.Policy.MeetingDurationLimit(
+            rooms, appliance.Service<Appliance.Host.Signalling.SignallingHub>(), policy, appliance.Service<Appliance.Core.Audit.IAuditLog>(), clock,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<Appliance.Host.Policy.MeetingDurationLimit>.Instance);
+
+        await check.CheckOnceAsync();
+        await Expect(host.Locator("#room-status")).ToHaveTextAsync("This meeting will be ended in 10 minutes: it reaches the longest time allowed for its classification.");
+        await Expect(host.Locator("#room-status")).ToHaveAttributeAsync("role", "status");
+        clock.Set(room.StartedAt + limit);
+        await check.CheckOnceAsync();
+        await Expect(host.Locator("#finished-text")).ToHaveTextAsync("The meeting was ended: it reached the longest time allowed for its classification.");
+        Assert.That(problems.All, Is.Empty, "console errors, script errors or Content-Security-Policy violations on the way");
+    }
+
+    // A browser context (watched for problems) whose one page is the bootstrap administrator's, on a meeting booked to start now.
+    private static async Task<IBrowserContext> AdministratorWithMeetingNowAsync(TestAppliance appliance, PageProblems problems)
+    {
+        var staff = await BrowserRun.Browser.NewContextAsync(ChromiumBrowser.ContextOptions(appliance.BaseAddress.AbsoluteUri));
+        problems.Watch(staff);
+        var host = await staff.NewPageAsync();
+        await StaffSteps.BootstrapAdministratorAsync(host, appliance.BootstrapLink!, StaffSteps.Administrator);
+        await StaffSteps.BookMeetingAsync(host, MeetingNow());
+        return staff;
+    }
 
     private static MeetingToBook MeetingNow()
     {

@@ -598,6 +598,40 @@ public sealed class MeetingRoomTests
     }
 
     [Test]
+    public void Reaching_the_longest_duration_warns_then_ends_for_everyone_with_that_reason_and_only_once()
+    {
+        var scenario = new RoomScenario();
+        var host = scenario.Host();
+        var bo = scenario.Admitted(host, "Bo Hansen");
+        var eva = scenario.Waiting("Eva Berg");
+        var endsAt = scenario.Room.StartedAt.AddHours(8);
+
+        var warned = scenario.Room.WarnEnding(endsAt, 10);
+        var ended = scenario.Room.EndAtMaximumDuration();
+        var again = scenario.Room.EndAtMaximumDuration();
+        var lateWarning = scenario.Room.WarnEnding(endsAt, 2);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Single<MeetingEndingSoon>(warned).Event, Is.EqualTo(new MeetingEndingSoon(endsAt, 10)));
+            Assert.That(Single<MeetingEndingSoon>(warned).Recipients, Is.EquivalentTo(new[] { host.Id, bo.Id, eva.Id }));
+            Assert.That(Single<MeetingEnded>(ended).Event.Reason, Is.EqualTo(MeetingEndReason.MaxDuration));
+            Assert.That(Single<MeetingEnded>(ended).Recipients, Is.EquivalentTo(new[] { host.Id, bo.Id, eva.Id }));
+            Assert.That(scenario.Room.IsEnded, Is.True);
+            Assert.That(again.Deliveries, Is.Empty, "an ended room is not ended twice");
+            Assert.That(lateWarning.Deliveries, Is.Empty);
+        });
+    }
+
+    [Test]
+    public void The_room_counts_its_running_time_from_when_it_opened()
+    {
+        var scenario = new RoomScenario();
+
+        Assert.That(scenario.Room.StartedAt, Is.EqualTo(scenario.Time.GetUtcNow()));
+    }
+
+    [Test]
     public void Full_meeting_refuses_more_people_but_not_its_host()
     {
         var scenario = new RoomScenario(new RoomLimits { MaxParticipants = 2 });

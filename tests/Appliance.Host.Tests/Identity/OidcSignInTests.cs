@@ -16,46 +16,10 @@ public sealed class OidcSignInTests
     private TestAppliance _appliance = null!;
     private StaffSession _admin = null!;
 
-    /// <summary>The appliance's OIDC settings against <paramref name="idp"/>; used by the authorization matrix too.</summary>
-    public static Dictionary<string, string> Settings(OidcProvider idp, string secretFile) => new()
-    {
-        ["Appliance:Oidc:Enabled"] = "true",
-        ["Appliance:Oidc:Authority"] = idp.Issuer.AbsoluteUri,
-        ["Appliance:Oidc:ClientId"] = "appliance",
-        ["Appliance:Oidc:ClientSecretFile"] = secretFile,
-        ["Appliance:Oidc:Scopes"] = "openid profile roles",
-        ["Appliance:Oidc:RoleClaim"] = "roles",
-        ["Appliance:Oidc:RoleMappings:0:Value"] = "meeting-organisers",
-        ["Appliance:Oidc:RoleMappings:0:Roles:0"] = "Organiser",
-        ["Appliance:Oidc:RoleMappings:1:Value"] = "security-officers",
-        ["Appliance:Oidc:RoleMappings:1:Roles:0"] = "SecurityOfficer",
-        ["Appliance:Oidc:RoleMappings:2:Value"] = "it-operations",
-        ["Appliance:Oidc:RoleMappings:2:Roles:0"] = "Operator",
-        ["Appliance:Oidc:RoleMappings:3:Value"] = "internal-audit",
-        ["Appliance:Oidc:RoleMappings:3:Roles:0"] = "Auditor",
-        ["Appliance:Oidc:AcceptedAcrValues:0"] = OidcProvider.HighAcr,
-        ["Appliance:Oidc:AcceptedAcrValues:1"] = OidcProvider.SubstantialAcr,
-        ["Appliance:Oidc:RequireMfaAmr"] = "true",
-        ["Appliance:Oidc:OrganisationName"] = "Testby Kommune",
-        ["Appliance:Oidc:TrustedCaCertificateFile"] = idp.CertificateFile,
-    };
-
-    /// <summary>Starts an IdP and an appliance that signs staff in there, with the client registered.</summary>
-    public static async Task<(OidcProvider Idp, TestAppliance Appliance)> StartWithIdpAsync()
-    {
-        var idp = await OidcProvider.StartAsync();
-        var secretFile = Path.Combine(Path.GetDirectoryName(idp.CertificateFile)!, "client-secret");
-        const string secret = "test-client-secret-0123456789abcdef";
-        await File.WriteAllTextAsync(secretFile, secret + "\n");
-        var appliance = await TestAppliance.StartAsync(Settings(idp, secretFile));
-        await idp.RegisterClientAsync("appliance", secret, appliance.BaseAddress);
-        return (idp, appliance);
-    }
-
     [OneTimeSetUp]
     public async Task StartAsync()
     {
-        (_idp, _appliance) = await StartWithIdpAsync();
+        (_idp, _appliance) = await OidcAppliance.StartAsync();
         _admin = await StaffSession.BootstrapAsync(_appliance);
     }
 
@@ -82,7 +46,7 @@ public sealed class OidcSignInTests
 
     [TestCase("organiser", StaffRoles.Organiser, "/meetings", "/admin")]
     [TestCase("operator", StaffRoles.Operator, "/admin", "/meetings")]
-    [TestCase("officer", StaffRoles.SecurityOfficer, "/account/tokens", "/admin")]
+    [TestCase("officer", StaffRoles.SecurityOfficer, "/account/tokens", "/admin/users")]
     [TestCase("auditor", StaffRoles.Auditor, "/account/tokens", "/meetings")]
     [TestCase("multi", StaffRoles.Organiser | StaffRoles.Operator, "/admin", "/denied")]
     public async Task Each_role_signs_in_with_the_roles_its_claim_maps_to(string login, StaffRoles roles, string allowed, string denied)
@@ -111,6 +75,26 @@ public sealed class OidcSignInTests
             Assert.That(user.ExternalIssuer, Is.EqualTo(_idp.Issuer.AbsoluteUri.TrimEnd('/')));
             Assert.That(user.ExternalSubject, Is.EqualTo(login));
             Assert.That(user.PasswordHash, Does.Not.StartWith("$argon2"), "an IdP account has no password here");
+        });
+    }
+
+    [Test]
+    public async Task Refused_page_names_the_roles_and_sends_an_organisation_account_to_its_IdP()
+    {
+        using var browser = new OidcBrowser(_appliance, _idp);
+        await browser.SignInAsync("organiser");
+        var policies = await Forms.GetAsync(browser.Client, "/admin/policies");
+        var denied = await Forms.GetAsync(browser.Client, policies.Location!);
+        var text = MeetingPages.VisibleText(denied.Body);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(policies.Location, Does.Contain("/denied?"));
+            Assert.That(denied.Status, Is.EqualTo(HttpStatusCode.Forbidden));
+            Assert.That(text, Does.Contain("Your account does not have the role this page needs."));
+            Assert.That(text, Does.Contain("Your roles here: Organiser."));
+            Assert.That(text, Does.Contain("Your roles come from your sign-in at Testby Kommune"));
+            Assert.That(text, Does.Not.Contain("Ask an operator"), "an operator cannot give an IdP account a role here");
         });
     }
 

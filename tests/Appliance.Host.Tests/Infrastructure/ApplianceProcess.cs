@@ -98,6 +98,24 @@ public sealed class ApplianceProcess : IDisposable
         return port;
     }
 
+    /// <summary>The argument that gives a started host an ephemeral media port, so tests never depend on UDP 10000 being free.</summary>
+    public const string AnyMediaPort = "--Appliance:Media:Port=0";
+
+    /// <summary>True when a UDP socket can be bound to the port on every address, as the media plane binds it.</summary>
+    public static bool UdpPortIsFree(int port)
+    {
+        try
+        {
+            using var socket = new Socket(AddressFamily.InterNetworkV6, SocketType.Dgram, ProtocolType.Udp) { DualMode = true };
+            socket.Bind(new IPEndPoint(IPAddress.IPv6Any, port));
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>True when nothing accepts connections on the port (on any loopback address).</summary>
     public static bool PortIsFree(int port)
     {

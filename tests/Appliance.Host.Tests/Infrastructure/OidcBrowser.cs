@@ -55,17 +55,17 @@ public sealed class OidcBrowser : IDisposable
         var start = await GetAsync(new Uri(_appliance.BaseAddress, "/signin/organisation?returnUrl=" + Uri.EscapeDataString(returnUrl)));
         Expect(start, "the IdP's authorization endpoint", l => l.AbsoluteUri.StartsWith(_idp.Issuer.AbsoluteUri, StringComparison.Ordinal));
         var page = await FollowAsync(Target(start));
-        if (page.Status != HttpStatusCode.OK || page.Response.RequestMessage?.RequestUri?.AbsolutePath.StartsWith("/interaction/", StringComparison.Ordinal) != true)
+        if (page.Status != HttpStatusCode.OK || !IsInteraction(page))
         {
             throw new AssertionException($"The IdP showed no login page: {(int)page.Status} {page.Response.RequestMessage?.RequestUri} {page.Body}");
         }
 
-        var fields = Forms.Fields(("login", login), ("acr", acr ?? ""), ("amr", amr));
-        using var content = new FormUrlEncodedContent(fields);
-        var posted = await Client.PostAsync(new Uri(page.Response.RequestMessage!.RequestUri!.AbsoluteUri + "/login"), content);
-        var afterLogin = new PageResponse(posted.StatusCode, await posted.Content.ReadAsStringAsync(), posted);
-        var back = await FollowAsync(Target(afterLogin), stopAt: u => u.AbsolutePath == "/signin-oidc");
-        Expect(back, "the appliance's callback", l => l.AbsolutePath == "/signin-oidc");
+        var afterLogin = await PostAsync(page, "login", Forms.Fields(("login", login), ("acr", acr ?? ""), ("amr", amr)));
+        var consent = await FollowAsync(Target(afterLogin), stopAt: IsCallback);
+        var back = consent.Status == HttpStatusCode.OK && IsInteraction(consent)
+            ? await FollowAsync(Target(await PostAsync(consent, "consent", [])), stopAt: IsCallback)
+            : consent;
+        Expect(back, "the appliance's callback", IsCallback);
         return Target(back);
     }
 
@@ -107,6 +107,19 @@ public sealed class OidcBrowser : IDisposable
         }
 
         throw new AssertionException("More than 10 redirects from " + address);
+    }
+
+    private static bool IsCallback(Uri address) => address.AbsolutePath == "/signin-oidc";
+
+    private static bool IsInteraction(PageResponse page) =>
+        page.Response.RequestMessage?.RequestUri?.AbsolutePath.StartsWith("/interaction/", StringComparison.Ordinal) == true;
+
+    // Posts one of the IdP's interaction forms (login, consent) at the interaction page's address.
+    private async Task<PageResponse> PostAsync(PageResponse interaction, string step, IEnumerable<KeyValuePair<string, string>> fields)
+    {
+        using var content = new FormUrlEncodedContent(fields);
+        var posted = await Client.PostAsync(new Uri(interaction.Response.RequestMessage!.RequestUri!.AbsoluteUri + "/" + step), content);
+        return new PageResponse(posted.StatusCode, await posted.Content.ReadAsStringAsync(), posted);
     }
 
     private static void Expect(PageResponse response, string what, Func<Uri, bool> check)

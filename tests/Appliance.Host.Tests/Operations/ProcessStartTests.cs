@@ -39,7 +39,7 @@ public sealed class ProcessStartTests
         Assert.That(verb.ExitCode, Is.Zero, verb.StandardError);
 
         var port = ApplianceProcess.FreePort();
-        using var process = ApplianceProcess.Start(_data, $"--urls=https://127.0.0.1:{port}", $"--Appliance:DataDirectory={_data}");
+        using var process = ApplianceProcess.Start(_data, $"--urls=https://127.0.0.1:{port}", $"--Appliance:DataDirectory={_data}", ApplianceProcess.AnyMediaPort);
         Assert.That(await process.WaitForHealthAsync(new Uri($"https://127.0.0.1:{port}/healthz"), _data, StartLimit), Is.EqualTo(HttpStatusCode.OK));
         using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator };
         using var client = new HttpClient(handler) { BaseAddress = new Uri($"https://127.0.0.1:{port}") };
@@ -75,7 +75,7 @@ public sealed class ProcessStartTests
     public async Task Fresh_start_answers_healthz_within_30_seconds_and_prints_the_bootstrap_link()
     {
         var port = ApplianceProcess.FreePort();
-        using var process = ApplianceProcess.Start(_data, $"--urls=https://127.0.0.1:{port}", $"--Appliance:DataDirectory={_data}");
+        using var process = ApplianceProcess.Start(_data, $"--urls=https://127.0.0.1:{port}", $"--Appliance:DataDirectory={_data}", ApplianceProcess.AnyMediaPort);
 
         var status = await process.WaitForHealthAsync(new Uri($"https://127.0.0.1:{port}/healthz"), _data, StartLimit);
 
@@ -94,6 +94,7 @@ public sealed class ProcessStartTests
     public async Task Default_start_without_urls_serves_https_localhost_8443_as_the_readme_says()
     {
         Assume.That(ApplianceProcess.PortIsFree(8443), Is.True, "port 8443 is in use on this machine");
+        Assume.That(ApplianceProcess.UdpPortIsFree(10000), Is.True, "the default media port, UDP 10000, is in use on this machine");
         // As `dotnet run --project appliance/Appliance.Host` from a checkout: no urls, data in ./data of the working folder.
         using var process = ApplianceProcess.Start(_data);
 
@@ -113,7 +114,7 @@ public sealed class ProcessStartTests
         WriteKeyFile(Path.Combine(_data, "appliance.key"));
         var port = ApplianceProcess.FreePort();
 
-        using var process = ApplianceProcess.Start(_data, $"--urls=https://127.0.0.1:{port}", $"--Appliance:DataDirectory={_data}");
+        using var process = ApplianceProcess.Start(_data, $"--urls=https://127.0.0.1:{port}", $"--Appliance:DataDirectory={_data}", ApplianceProcess.AnyMediaPort);
         var exited = await process.WaitForExitAsync(StartLimit);
 
         Assert.That(exited, Is.True, "the appliance kept running on a broken database");

@@ -14,10 +14,7 @@ public sealed class LiveTighteningTests : PolicyRoomTestBase
     [Test]
     public async Task Tightening_screen_share_stops_a_running_share_and_tells_the_room_why()
     {
-        var meetingId = await BookNowAsync(Host, "Running review");
-        var host = Track(await HostEntersAsync(Host, meetingId));
-        var (guest, _) = await GuestEntersAsync(Host, meetingId, "Bo Hansen");
-        Track(guest);
+        var (meetingId, host, guest, _) = await HostAndGuestAsync("Running review", "Bo Hansen");
         await host.Socket.ExpectAsync("lobby-queue", q => WaitingIds(q).Count == 1);
         await host.Socket.SendAsync("admit", new { participantId = guest.Id });
         await guest.Socket.ExpectAsync("admitted");
@@ -31,9 +28,15 @@ public sealed class LiveTighteningTests : PolicyRoomTestBase
         var hostTold = await host.Socket.ExpectAsync("policy");
         await guest.Socket.SendAsync("media-state", new { audioMuted = false, videoMuted = false, screenSharing = true });
         var again = await guest.Socket.ExpectAsync("error");
+        var audited = await AuditEntryAsync(Appliance, e => e.Action == AuditAction.Denied && e.Actor == PolicyAdministration.SystemActor && e.Target == meetingId);
 
         Assert.Multiple(() =>
         {
+            Assert.That(audited, Is.Not.Null, "the stopped share is audited as a denial");
+            Assert.That(audited!.Outcome, Is.EqualTo(AuditOutcome.Denied));
+            Assert.That(audited.Details["participant"], Is.EqualTo(guest.Id));
+            Assert.That(audited.Details["rule"], Is.EqualTo(PolicyRules.ScreenShareNotAllowed.Id));
+            Assert.That(audited.Details["level"], Is.EqualTo("internal"));
             Assert.That(sharerTold.GetProperty("stopped").EnumerateArray().Select(s => s.GetString()), Is.EqualTo(new[] { "screenShare" }));
             Assert.That(sharerTold.GetProperty("controls").GetProperty("screenShare").GetBoolean(), Is.False);
             Assert.That(sharerTold.GetProperty("message").GetString(), Does.Contain("Internal"));
@@ -46,10 +49,7 @@ public sealed class LiveTighteningTests : PolicyRoomTestBase
     [Test]
     public async Task Tightening_guests_to_none_turns_away_guests_in_the_lobby_and_chat_off_refuses_chat()
     {
-        var meetingId = await BookNowAsync(Host, "Closing the doors");
-        var host = Track(await HostEntersAsync(Host, meetingId));
-        var (guest, _) = await GuestEntersAsync(Host, meetingId, "Eva Berg");
-        Track(guest);
+        var (meetingId, host, guest, _) = await HostAndGuestAsync("Closing the doors", "Eva Berg");
         await host.Socket.ExpectAsync("lobby-queue", q => WaitingIds(q).Count == 1);
 
         await TightenAsync(Appliance, "internal", c => c with { Guests = GuestAccess.None, ChatAllowed = false });

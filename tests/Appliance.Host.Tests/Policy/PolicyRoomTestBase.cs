@@ -41,6 +41,15 @@ public abstract class PolicyRoomTestBase
         return socket;
     }
 
+    /// <summary>Books a meeting starting now, the host enters, then a guest with an invitation (waiting in the lobby).</summary>
+    private protected async Task<(string MeetingId, Connected Host, Connected Guest, IssuedInvitation Invitation)> HostAndGuestAsync(string title, string guestName)
+    {
+        var meetingId = await RoomSteps.BookNowAsync(Host, title);
+        var host = Track(await RoomSteps.HostEntersAsync(Host, meetingId));
+        var (guest, invitation) = await RoomSteps.GuestEntersAsync(Host, meetingId, guestName);
+        return (meetingId, host, Track(guest), invitation);
+    }
+
     private protected Connected Track(Connected connected)
     {
         ArgumentNullException.ThrowIfNull(connected);

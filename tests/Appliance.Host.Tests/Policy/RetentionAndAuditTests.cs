@@ -178,14 +178,4 @@ public sealed class RetentionAndAuditTests
         await meetings.AddAsync(meeting);
         return meeting.Id;
     }
-
-    /// <summary>A clock the test moves.</summary>
-    private sealed class ManualClock(DateTimeOffset start) : TimeProvider
-    {
-        private DateTimeOffset _now = start;
-
-        public override DateTimeOffset GetUtcNow() => _now;
-
-        public void Advance(TimeSpan by) => _now += by;
-    }
 }

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text;
-using Appliance.Host.Tests.Identity;
 using Appliance.Host.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
@@ -80,10 +79,11 @@ public sealed class AuthorizationMatrixTests
         ("POST", "/meetings/{meetingId}", Caller.Organiser),
         ("GET", "/meetings/{meetingId}/room", Caller.Organiser),
         ("POST", "/meetings/{meetingId}/room", Caller.Organiser),
-        ("GET", "/admin", Caller.Operator),
-        ("POST", "/admin", Caller.Operator),
-        ("GET", "/admin/index", Caller.Operator),
-        ("POST", "/admin/index", Caller.Operator),
+        // Every admin role arrives at /admin: operators see the dashboard, the others are sent on to their first page.
+        ("GET", "/admin", Caller.Operator | Caller.SecurityOfficer | Caller.Auditor),
+        ("POST", "/admin", Caller.Operator | Caller.SecurityOfficer | Caller.Auditor),
+        ("GET", "/admin/index", Caller.Operator | Caller.SecurityOfficer | Caller.Auditor),
+        ("POST", "/admin/index", Caller.Operator | Caller.SecurityOfficer | Caller.Auditor),
         ("GET", "/admin/users", Caller.Operator),
         ("POST", "/admin/users", Caller.Operator),
         ("GET", "/admin/meetings", Caller.Operator),
@@ -126,7 +126,7 @@ public sealed class AuthorizationMatrixTests
     [OneTimeSetUp]
     public async Task StartAsync()
     {
-        (_idp, _appliance) = await OidcSignInTests.StartWithIdpAsync();
+        (_idp, _appliance) = await OidcAppliance.StartAsync();
         var admin = await StaffSession.BootstrapAsync(_appliance);
         var organiser = await admin.CreateUserAsync("olga", "Olga Organiser", "Organiser");
         var officer = await admin.CreateUserAsync("sven", "Sven Security", "SecurityOfficer");

@@ -243,7 +243,13 @@ async function start(room) {
   });
   client.on('rejected', () => finish(t('room.rejected')));
   client.on('removed', () => finish(t('room.removed')));
-  client.on('ended', () => finish(t('room.ended')));
+  // The reason says who or what ended it; an unknown one (a newer server) reads as a plain end.
+  const endedTexts = { 'max-duration': 'room.ended.maxduration', operator: 'room.ended.operator' };
+  client.on('ended', (message) => finish(t(Object.hasOwn(endedTexts, message.reason) ? endedTexts[message.reason] : 'room.ended')));
+  // Said through the live region, so that screen-reader users hear it too; the 2-minute warning replaces the first.
+  client.on('ending-soon', (message) => {
+    if (Number.isInteger(message.minutesLeft) && message.minutesLeft > 0) say(t('room.endingsoon', message.minutesLeft));
+  });
   client.on('error', (message) => {
     if (message.code === 'invalid-ticket' && !me && !auto) {
       reloadToJoin();

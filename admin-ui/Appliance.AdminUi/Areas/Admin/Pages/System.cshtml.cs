@@ -44,7 +44,19 @@ public sealed class SystemModel(ISystemAdministration system, IAuditLog audit, T
     [BindProperty]
     public string? SipDialInNumber { get; set; }
 
+    [BindProperty]
+    public string? Backup { get; set; }
+
+    [BindProperty]
+    public bool Confirmed { get; set; }
+
     public static IReadOnlyList<string> TransportChoices => Transports;
+
+    public IReadOnlyList<BackupSummary> Backups { get; private set; } = [];
+
+    public RestoreRequest? PendingRestore { get; private set; }
+
+    public RestoreRequest? FailedRestore { get; private set; }
 
     public void OnGet() => Fill(system.ReadSettings());
 
@@ -108,6 +120,8 @@ public sealed class SystemModel(ISystemAdministration system, IAuditLog audit, T
             Notice = texts["admin.system.network.saved"];
         }
 
+        // The posted settings stay in the form (with their errors); only the backup list is read.
+        LoadBackups();
         return Page();
     }
 
@@ -116,6 +130,55 @@ public sealed class SystemModel(ISystemAdministration system, IAuditLog audit, T
         var folder = await system.BackupAsync(HttpContext.RequestAborted);
         await audit.AppendAsync(new AuditEvent(AdminActor.Of(User).UserId, AuditAction.BackupCreated, Path.GetFileName(folder), AuditOutcome.Success), HttpContext.RequestAborted);
         Notice = texts.Format("admin.system.backup.done", folder);
+        Fill(system.ReadSettings());
+        return Page();
+    }
+
+    /// <summary>
+    /// Marks a listed backup for restoring at the next start. The operator must tick the confirmation: the database
+    /// goes back to the backup's state (the audit log does not). The name must be one the page listed.
+    /// </summary>
+    public async Task<IActionResult> OnPostRestoreAsync()
+    {
+        var actor = AdminActor.Of(User).UserId;
+        var name = Backup ?? string.Empty;
+        var listed = system.ListBackups().Any(b => b.Restorable && string.Equals(b.Name, name, StringComparison.Ordinal));
+        if (!listed)
+        {
+            Errors.Add(new FieldError("restore-title", texts["admin.system.restore.unknown"]));
+        }
+        else if (!Confirmed)
+        {
+            Errors.Add(new FieldError("confirm-" + name, texts["admin.system.restore.confirm.missing"]));
+        }
+        else if (system.RequestRestore(name, actor))
+        {
+            Notice = texts.Format("admin.system.restore.requested", name);
+        }
+        else
+        {
+            Errors.Add(new FieldError("restore-title", texts["admin.system.restore.unknown"]));
+        }
+
+        var details = new Dictionary<string, string>(StringComparer.Ordinal) { ["step"] = "requested" };
+        // A name that is not a backup is not written to the log as given: it is whatever the request carried.
+        var target = listed ? name : "?";
+        await audit.AppendAsync(new AuditEvent(actor, AuditAction.RestoreRequested, target, Errors.Count == 0 ? AuditOutcome.Success : AuditOutcome.Failed, details), HttpContext.RequestAborted);
+        Fill(system.ReadSettings());
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostCancelRestoreAsync()
+    {
+        var pending = system.PendingRestore();
+        if (system.CancelRestore())
+        {
+            await audit.AppendAsync(
+                new AuditEvent(AdminActor.Of(User).UserId, AuditAction.RestoreRequested, pending?.Backup ?? "?", AuditOutcome.Success, new Dictionary<string, string>(StringComparer.Ordinal) { ["step"] = "cancelled" }),
+                HttpContext.RequestAborted);
+            Notice = texts["admin.system.restore.cancelled"];
+        }
+
         Fill(system.ReadSettings());
         return Page();
     }
@@ -133,5 +196,13 @@ public sealed class SystemModel(ISystemAdministration system, IAuditLog audit, T
         SipTrunkPort = settings.SipTrunkPort.ToString(CultureInfo.InvariantCulture);
         SipTransport = settings.SipTransport;
         SipDialInNumber = settings.SipDialInNumber;
+        LoadBackups();
+    }
+
+    private void LoadBackups()
+    {
+        Backups = system.ListBackups();
+        PendingRestore = system.PendingRestore();
+        FailedRestore = system.FailedRestore();
     }
 }
