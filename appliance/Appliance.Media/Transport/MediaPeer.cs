@@ -112,7 +112,10 @@ public sealed class MediaPeer
     /// the peer's selected address. Receive thread only (see the remarks on <see cref="MediaPeer"/>); does not
     /// allocate; the span is copied, not changed.
     /// </summary>
-    /// <returns>False, counted, when the peer is not connected or has left, the packet is refused, or the send fails.</returns>
+    /// <returns>
+    /// False, counted, when the peer is not connected or has left, the packet is refused, or the send fails. With
+    /// batched I/O true means queued: a send the kernel refuses later is counted in <see cref="MediaCounter.SendFailures"/>.
+    /// </returns>
     /// <exception cref="InvalidOperationException">Called from a thread other than the receive thread.</exception>
     public bool SendRtp(ReadOnlySpan<byte> packet) => _server.Send(this, packet, rtcp: false);
 

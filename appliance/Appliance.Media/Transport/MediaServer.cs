@@ -15,7 +15,7 @@ namespace Appliance.Media.Transport;
 /// </summary>
 /// <remarks>
 /// <para><b>Threading model.</b> One dedicated receive thread owns the per-packet path: it reads the socket with
-/// the allocation-free <c>Socket.ReceiveFrom(Span, SocketFlags, SocketAddress)</c> into one preallocated buffer,
+/// batched <c>recvmmsg</c> (see below) or the allocation-free <c>Socket.ReceiveFrom(Span, SocketFlags, SocketAddress)</c> into preallocated buffers,
 /// answers STUN, decrypts SRTP in place, calls the handler, and — through <see cref="MediaPeer.SendRtp"/> from
 /// inside the handler — encrypts into one scratch buffer and sends. That thread alone touches the address map,
 /// the SRTP sessions and the counters' values, so the path takes no lock and allocates nothing. Every handler
@@ -27,7 +27,13 @@ namespace Appliance.Media.Transport;
 /// association until it ends.</para>
 /// <para>The receive thread blocks in the socket. When no datagram has arrived for half a tick interval, a timer
 /// wakes it with a one-byte datagram the socket sends to itself; posting a control operation does the same.
-/// Under load no wake-ups are sent, so the hot loop makes exactly one receive call per datagram.</para>
+/// Under load no wake-ups are sent, so the hot loop makes at most one receive call per datagram.</para>
+/// <para><b>Batched I/O</b> (<see cref="MediaServerOptions.BatchedIo"/>, Linux): one <c>recvmmsg</c> takes up
+/// to 32 queued datagrams into preallocated native slots, and <see cref="MediaPeer.SendRtp"/> protects into the
+/// next of 64 native send slots instead of sending; the slots go out in one <c>sendmmsg</c> when full, after a
+/// tick, and before the loop waits for the next burst, so a packet waits at most behind the burst that caused
+/// it. Each datagram's outcome is counted for its peer when the batch goes (RtpSent, BytesSent, SendFailures).
+/// STUN responses and DTLS go straight out of the socket, as without batching.</para>
 /// </remarks>
 public sealed class MediaServer : IDisposable
 {
@@ -56,6 +62,9 @@ public sealed class MediaServer : IDisposable
     private readonly byte[] _receiveBuffer = GC.AllocateUninitializedArray<byte>(ReceiveBufferSize, pinned: true);
     private readonly byte[] _sendScratch;
     private readonly byte[] _stunResponse = new byte[256];
+    private readonly MediaPeer?[] _batchPeers = new MediaPeer?[BatchedDatagramIo.SendSlots];
+    private readonly bool[] _batchRtcp = new bool[BatchedDatagramIo.SendSlots];
+    private BatchedDatagramIo? _batch;
     private readonly Dictionary<TransportAddress, MediaPeer> _peersByAddress = [];
     private readonly Dictionary<IceLiteAgent, MediaPeer> _peersByAgent = [];
     private readonly List<MediaPeer> _peers = [];
@@ -129,6 +138,9 @@ public sealed class MediaServer : IDisposable
 
     /// <summary>Peers added and not yet closed.</summary>
     public int PeerCount => Volatile.Read(ref _peerCount);
+
+    /// <summary>True while the receive thread uses sendmmsg/recvmmsg (<see cref="MediaServerOptions.BatchedIo"/> on Linux).</summary>
+    internal bool UsesBatchedIo => Volatile.Read(ref _batch) is not null;
 
     /// <summary>Server-wide counters: every peer's plus what came from unknown addresses.</summary>
     public MediaCounterSnapshot GetCounters() => _counters.Snapshot();
@@ -278,21 +290,15 @@ public sealed class MediaServer : IDisposable
             return false;
         }
 
-        var scratch = _sendScratch;
-        if (packet.Length > scratch.Length - MaxSrtpOverhead)
+        var batch = _batch;
+        if (batch is not null)
         {
-            Count(peer, MediaCounter.SendFailures);
-            return false;
+            return QueueSend(batch, peer, srtp, address, packet, rtcp);
         }
 
-        packet.CopyTo(scratch);
-        int length;
-        var protectedOk = rtcp
-            ? srtp.TryProtectRtcp(scratch, packet.Length, out length)
-            : srtp.TryProtectRtp(scratch, packet.Length, out length);
-        if (!protectedOk)
+        var scratch = _sendScratch;
+        if (!TryProtect(peer, srtp, packet, rtcp, scratch, out var length))
         {
-            Count(peer, MediaCounter.SendFailures);
             return false;
         }
 
@@ -306,10 +312,90 @@ public sealed class MediaServer : IDisposable
             return false;
         }
 
+        CountSent(peer, rtcp, length);
+        return true;
+    }
+
+    /// <summary>Protects into the batch's next slot; <see cref="FlushSends"/> sends and counts it.</summary>
+    private bool QueueSend(BatchedDatagramIo batch, MediaPeer peer, SrtpSession srtp, SocketAddress address, ReadOnlySpan<byte> packet, bool rtcp)
+    {
+        if (batch.QueuedSends == BatchedDatagramIo.SendSlots)
+        {
+            FlushSends();
+        }
+
+        var slot = batch.QueuedSends;
+        if (!TryProtect(peer, srtp, packet, rtcp, batch.NextSendBuffer, out var length))
+        {
+            return false;
+        }
+
+        if (!batch.TryQueueSend(address.Buffer.Span[..address.Size], length))
+        {
+            Count(peer, MediaCounter.SendFailures);
+            return false;
+        }
+
+        _batchPeers[slot] = peer;
+        _batchRtcp[slot] = rtcp;
+        return true;
+    }
+
+    /// <summary>Sends the batch (one sendmmsg, more after a partial send) and counts each datagram for its peer.</summary>
+    private void FlushSends()
+    {
+        var batch = _batch;
+        if (batch is null || batch.QueuedSends == 0)
+        {
+            return;
+        }
+
+        batch.SendQueued();
+        for (var i = 0; i < batch.QueuedSends; i++)
+        {
+            var peer = _batchPeers[i]!;
+            if (batch.SendError(i) == 0)
+            {
+                CountSent(peer, _batchRtcp[i], batch.QueuedLength(i));
+            }
+            else
+            {
+                Count(peer, MediaCounter.SendFailures);
+            }
+
+            _batchPeers[i] = null;
+        }
+
+        batch.ClearSends();
+    }
+
+    private bool TryProtect(MediaPeer peer, SrtpSession srtp, ReadOnlySpan<byte> packet, bool rtcp, Span<byte> buffer, out int length)
+    {
+        length = 0;
+        if (packet.Length > buffer.Length - MaxSrtpOverhead)
+        {
+            Count(peer, MediaCounter.SendFailures);
+            return false;
+        }
+
+        packet.CopyTo(buffer);
+        var protectedOk = rtcp
+            ? srtp.TryProtectRtcp(buffer, packet.Length, out length)
+            : srtp.TryProtectRtp(buffer, packet.Length, out length);
+        if (!protectedOk)
+        {
+            Count(peer, MediaCounter.SendFailures);
+            return false;
+        }
+
+        return true;
+    }
+
+    private void CountSent(MediaPeer peer, bool rtcp, int length)
+    {
         Count(peer, rtcp ? MediaCounter.RtcpSent : MediaCounter.RtpSent);
         _counters.Add(MediaCounter.BytesSent, length);
         peer.Counters.Add(MediaCounter.BytesSent, length);
-        return true;
     }
 
     private static List<LocalCandidate> BuildCandidates(MediaServerOptions options, IPEndPoint bound, Socket socket)
@@ -369,6 +455,35 @@ public sealed class MediaServer : IDisposable
     private void ReceiveLoop()
     {
         _receiveThreadId = Environment.CurrentManagedThreadId;
+        BatchedDatagramIo? batch = null;
+        try
+        {
+            batch = _options.BatchedIo ? BatchedDatagramIo.TryCreate(_socket, _options.MaxDatagramSize, _sendScratch.Length) : null;
+            _batch = batch;
+            if (batch is null)
+            {
+                ReceiveEach();
+            }
+            else
+            {
+                ReceiveBatches(batch);
+            }
+
+            DrainControl();
+            CloseAll();
+        }
+        finally
+        {
+            // What the last handler calls queued goes out before the batch's memory goes.
+            FlushSends();
+            _batch = null;
+            batch?.Dispose();
+        }
+    }
+
+    /// <summary>The loop without batching: one receive call per datagram, one send call per datagram sent.</summary>
+    private void ReceiveEach()
+    {
         var buffer = _receiveBuffer;
         var from = new SocketAddress(_socket.AddressFamily);
         while (!_stopping)
@@ -399,28 +514,83 @@ public sealed class MediaServer : IDisposable
                 DrainControl();
             }
 
-            var now = _time.GetTimestamp();
-            try
-            {
-                HandleDatagram(buffer.AsSpan(0, length), from, now);
-                if (now - _lastTick >= _tickTicks)
-                {
-                    _lastTick = now;
-                    Tick(now);
-                }
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                _counters.Increment(MediaCounter.UnexpectedErrors);
-                ReportUnexpected(ex);
-            }
+            HandleSafely(buffer.AsSpan(0, length), length, from);
         }
-
-        DrainControl();
-        CloseAll();
     }
 
-    private void HandleDatagram(Span<byte> datagram, SocketAddress from, long now)
+    /// <summary>
+    /// The batched loop: one recvmmsg takes a burst (blocking for its first datagram), each is handled, and what
+    /// the handler sent goes out in one sendmmsg before the loop waits again — so no datagram waits behind more
+    /// than the burst it was sent in, and a full batch (64) goes out at once.
+    /// </summary>
+    private void ReceiveBatches(BatchedDatagramIo batch)
+    {
+        var from = new SocketAddress(_socket.AddressFamily);
+        var fromBuffer = from.Buffer.Span;
+        var pollMilliseconds = Math.Max(1, (int)_options.TickInterval.TotalMilliseconds);
+        while (!_stopping)
+        {
+            FlushSends();
+            var count = batch.Receive(pollMilliseconds, out var error);
+            if (count < 0)
+            {
+                if (_stopping || error == BatchedDatagramIo.SocketClosedError)
+                {
+                    break;
+                }
+
+                _counters.Increment(MediaCounter.ReceiveErrors);
+                continue;
+            }
+
+            // After the receive, so that an operation posted before a datagram was sent is applied before it.
+            if (count > 0 && !_control.IsEmpty)
+            {
+                DrainControl();
+            }
+
+            for (var i = 0; i < count && !_stopping; i++)
+            {
+                var address = batch.ReceivedAddress(i);
+                if (address.Length > fromBuffer.Length)
+                {
+                    _counters.Increment(MediaCounter.DroppedUnknownAddress);
+                    continue;
+                }
+
+                address.CopyTo(fromBuffer);
+                from.Size = address.Length;
+                HandleSafely(batch.ReceivedData(i), batch.ReceivedLength(i), from);
+            }
+        }
+    }
+
+    /// <summary>One datagram and, when it is time, a tick; an exception costs that datagram, not the loop.</summary>
+    private void HandleSafely(Span<byte> datagram, int length, SocketAddress from)
+    {
+        var now = _time.GetTimestamp();
+        try
+        {
+            HandleDatagram(datagram, length, from, now);
+            if (now - _lastTick >= _tickTicks)
+            {
+                _lastTick = now;
+                Tick(now);
+                FlushSends();
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            _counters.Increment(MediaCounter.UnexpectedErrors);
+            ReportUnexpected(ex);
+        }
+    }
+
+    /// <param name="datagram">The datagram's bytes; shorter than <paramref name="length"/> only when it is too long to handle.</param>
+    /// <param name="length">The datagram's length as it arrived.</param>
+    /// <param name="from">Where it came from, as the socket reported it.</param>
+    /// <param name="now">The receive thread's timestamp for it.</param>
+    private void HandleDatagram(Span<byte> datagram, int length, SocketAddress from, long now)
     {
         if (!TransportAddress.TryFromSocketAddress(from, out var address))
         {
@@ -438,14 +608,16 @@ public sealed class MediaServer : IDisposable
 
         _peersByAddress.TryGetValue(address, out var peer);
         Count(peer, MediaCounter.DatagramsReceived);
-        _counters.Add(MediaCounter.BytesReceived, datagram.Length);
-        peer?.Counters.Add(MediaCounter.BytesReceived, datagram.Length);
+        _counters.Add(MediaCounter.BytesReceived, length);
+        peer?.Counters.Add(MediaCounter.BytesReceived, length);
 
-        if (datagram.Length > _options.MaxDatagramSize)
+        if (length > _options.MaxDatagramSize || length > datagram.Length)
         {
             Count(peer, MediaCounter.DroppedOversized);
             return;
         }
+
+        datagram = datagram[..length];
 
         var kind = PacketDemultiplexer.Classify(datagram);
         if (kind == PacketKind.Stun)

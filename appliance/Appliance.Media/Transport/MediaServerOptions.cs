@@ -48,6 +48,13 @@ public sealed record MediaServerOptions
     /// <summary>Kernel receive and send buffer size of the socket, for bursts (capped by net.core.rmem_max/wmem_max).</summary>
     public int SocketBufferSize { get; init; } = 4 << 20;
 
+    /// <summary>
+    /// On Linux, the receive thread reads bursts of datagrams with one <c>recvmmsg(2)</c> and sends what they fan
+    /// out to with one <c>sendmmsg(2)</c> per burst (at most 64 datagrams), instead of a system call per datagram.
+    /// True by default; false, or another OS, uses the socket's own one-datagram calls.
+    /// </summary>
+    public bool BatchedIo { get; init; } = true;
+
     /// <summary>SRTP profiles accepted in DTLS, best first: AES-GCM, then AES-CM (the two SrtpSession implements).</summary>
     public IReadOnlyList<int> SrtpProfiles { get; init; } = DtlsSrtpProfiles.Preferred;
 

@@ -8,17 +8,19 @@ namespace Appliance.Media.Tests.Conference;
 /// <summary>
 /// ConferenceMedia end to end on 127.0.0.1: test browsers (<see cref="TestBrowser"/>) join through the real media
 /// server, answer our offers as Chrome does, connect ICE, DTLS and SRTP, and send audio and video; the assertions
-/// read what arrives on the SSRCs the offers announced and the slot labels name.
+/// read what arrives on the SSRCs the offers announced and the slot labels name. With batched I/O and without.
 /// </summary>
+[TestFixture(true)]
+[TestFixture(false)]
 [Parallelizable(ParallelScope.None)]
-public class ConferenceMediaTests
+public class ConferenceMediaTests(bool batchedIo)
 {
     private static int Revision(TestBrowser browser) => browser.Signals.LatestOffer?.Revision ?? 0;
 
     [Test]
     public async Task Three_participants_receive_each_others_audio_and_video_on_the_ssrcs_their_offers_announced()
     {
-        using var rig = new ConferenceRig();
+        using var rig = new ConferenceRig(batchedIo: batchedIo);
         var alice = await rig.JoinAsync("meeting", "alice");
         var bob = await rig.JoinAsync("meeting", "bob");
 
@@ -57,7 +59,7 @@ public class ConferenceMediaTests
     [Test]
     public async Task The_first_offer_receives_the_browsers_tracks_and_sends_one_section_per_slot()
     {
-        using var rig = new ConferenceRig(new SfuOptions { LastN = 2 });
+        using var rig = new ConferenceRig(new SfuOptions { LastN = 2 }, batchedIo);
         var alice = rig.NewBrowser("alice");
         alice.Session = rig.Media.Join("meeting", "alice", alice.Endpoint.LocalFingerprint, alice.Signals);
         var offer = await alice.Signals.WaitForOfferAsync(1);
@@ -97,7 +99,7 @@ public class ConferenceMediaTests
     [Test]
     public async Task An_end_to_end_encrypting_browser_is_offered_vp8_alone_for_every_video_section()
     {
-        using var rig = new ConferenceRig(new SfuOptions { LastN = 2 });
+        using var rig = new ConferenceRig(new SfuOptions { LastN = 2 }, batchedIo);
         var alice = rig.NewBrowser("alice");
         var bob = rig.NewBrowser("bob");
         alice.Session = rig.Media.Join("meeting", "alice", alice.Endpoint.LocalFingerprint, alice.Signals, vp8Only: true);
@@ -117,7 +119,7 @@ public class ConferenceMediaTests
     [Test]
     public void Join_refuses_a_malformed_fingerprint_and_a_participant_who_is_already_in()
     {
-        using var rig = new ConferenceRig();
+        using var rig = new ConferenceRig(batchedIo: batchedIo);
         var alice = rig.NewBrowser("alice");
         Assert.That(ConferenceMedia.IsValidFingerprint("AB:CD"), Is.False);
         Assert.That(ConferenceMedia.IsValidFingerprint(alice.Endpoint.LocalFingerprint), Is.True);
@@ -135,7 +137,7 @@ public class ConferenceMediaTests
     [Test]
     public async Task Stale_malformed_and_foreign_answers_are_refused_while_media_flows_on()
     {
-        using var rig = new ConferenceRig();
+        using var rig = new ConferenceRig(batchedIo: batchedIo);
         var alice = await rig.JoinAsync("meeting", "alice");
         var bob = await rig.JoinAsync("meeting", "bob");
         await ConferenceRig.AllReceiveEachOtherAsync(alice, bob);
@@ -193,7 +195,7 @@ public class ConferenceMediaTests
     [Test]
     public async Task Leave_stops_forwarding_and_retires_the_leavers_section_then_rejects_and_recycles_it()
     {
-        using var rig = new ConferenceRig(new SfuOptions { LastN = 3 });
+        using var rig = new ConferenceRig(new SfuOptions { LastN = 3 }, batchedIo);
         var alice = await rig.JoinAsync("meeting", "alice");
         var bob = await rig.JoinAsync("meeting", "bob");
         var carol = await rig.JoinAsync("meeting", "carol");
@@ -247,7 +249,7 @@ public class ConferenceMediaTests
     [Test]
     public async Task A_browser_that_closes_its_connection_is_reported_and_its_slots_are_retired()
     {
-        using var rig = new ConferenceRig();
+        using var rig = new ConferenceRig(batchedIo: batchedIo);
         var alice = await rig.JoinAsync("meeting", "alice");
         var bob = await rig.JoinAsync("meeting", "bob");
         await ConferenceRig.AllReceiveEachOtherAsync(alice, bob);
@@ -268,7 +270,7 @@ public class ConferenceMediaTests
     [Test]
     public async Task Everyone_is_told_when_a_speaker_becomes_dominant()
     {
-        using var rig = new ConferenceRig();
+        using var rig = new ConferenceRig(batchedIo: batchedIo);
         var alice = await rig.JoinAsync("meeting", "alice");
         var bob = await rig.JoinAsync("meeting", "bob");
         var carol = await rig.JoinAsync("meeting", "carol");
@@ -285,7 +287,7 @@ public class ConferenceMediaTests
     [Test]
     public async Task A_browser_that_asks_for_an_offer_can_start_sharing_its_screen_which_others_get_in_their_screen_slot()
     {
-        using var rig = new ConferenceRig();
+        using var rig = new ConferenceRig(batchedIo: batchedIo);
         var alice = await rig.JoinAsync("meeting", "alice");
         var bob = await rig.JoinAsync("meeting", "bob");
         await ConferenceRig.AllReceiveEachOtherAsync(alice, bob);
@@ -309,7 +311,7 @@ public class ConferenceMediaTests
     [Test]
     public async Task An_answer_that_publishes_someone_elses_ssrc_is_taken_but_closes_the_session()
     {
-        using var rig = new ConferenceRig();
+        using var rig = new ConferenceRig(batchedIo: batchedIo);
         var alice = await rig.JoinAsync("meeting", "alice");
         var mallory = rig.NewBrowser("mallory");
         mallory.Source = mallory.Source with { AudioSsrc = alice.AudioSsrc };
@@ -330,7 +332,7 @@ public class ConferenceMediaTests
     [Test]
     public async Task Dispose_tells_every_joined_session_that_the_server_stopped()
     {
-        var rig = new ConferenceRig();
+        var rig = new ConferenceRig(batchedIo: batchedIo);
         var alice = await rig.JoinAsync("meeting", "alice");
         var bob = rig.NewBrowser("bob");
         bob.Session = rig.Media.Join("meeting", "bob", bob.Endpoint.LocalFingerprint, bob.Signals);
@@ -344,7 +346,7 @@ public class ConferenceMediaTests
     [Test]
     public async Task Steady_forwarding_allocates_nothing_on_the_receive_thread()
     {
-        using var rig = new ConferenceRig();
+        using var rig = new ConferenceRig(batchedIo: batchedIo);
         var alice = await rig.JoinAsync("meeting", "alice");
         var bob = await rig.JoinAsync("meeting", "bob");
         var carol = await rig.JoinAsync("meeting", "carol");

@@ -23,11 +23,11 @@ internal sealed class ConferenceRig : IDisposable
     private TestBrowser[] _browsers = [];
     private byte _nextTag = 1;
 
-    public ConferenceRig(SfuOptions? sfuOptions = null)
+    public ConferenceRig(SfuOptions? sfuOptions = null, bool batchedIo = true)
     {
         Identity = DtlsIdentity.Create(TimeProvider.System);
         Media = new ConferenceMedia(
-            new MediaServerOptions { BindAddress = IPAddress.Loopback, Port = 0, UnexpectedError = ex => Errors.Enqueue(ex) },
+            new MediaServerOptions { BindAddress = IPAddress.Loopback, Port = 0, BatchedIo = batchedIo, UnexpectedError = ex => Errors.Enqueue(ex) },
             Identity,
             sfuOptions ?? new SfuOptions(),
             TimeProvider.System);

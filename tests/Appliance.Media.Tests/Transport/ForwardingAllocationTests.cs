@@ -6,9 +6,11 @@ namespace Appliance.Media.Tests.Transport;
 /// <summary>
 /// The per-packet path — receive, demultiplex, unprotect, handler, protect, send — must not allocate
 /// (DESIGN.md, Media plane). Measured on the receive thread itself, from inside the handler, between two
-/// marked packets well past warm-up, so nothing else in the process can blur it.
+/// marked packets well past warm-up, so nothing else in the process can blur it. With batched I/O and without.
 /// </summary>
-public class ForwardingAllocationTests
+[TestFixture(true)]
+[TestFixture(false)]
+public class ForwardingAllocationTests(bool batchedIo)
 {
     private const int Packets = 8_000;
     private const ushort StartMark = 3_000;
@@ -20,7 +22,7 @@ public class ForwardingAllocationTests
     {
         using var serverIdentity = DtlsIdentity.Create(TimeProvider.System);
         using var clientIdentity = DtlsIdentity.Create(TimeProvider.System);
-        using var rig = new MediaRig(serverIdentity);
+        using var rig = new MediaRig(serverIdentity, batchedIo: batchedIo);
         var (a, peerA) = await rig.ConnectAsync(clientIdentity, senderProfiles);
         var (b, peerB) = await rig.ConnectAsync(clientIdentity, receiverProfiles);
 

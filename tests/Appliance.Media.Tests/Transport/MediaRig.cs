@@ -12,9 +12,9 @@ internal sealed class MediaRig : IDisposable
 
     private readonly List<WebRtcClientEndpoint> _clients = [];
 
-    public MediaRig(DtlsIdentity serverIdentity, TimeProvider? time = null, Func<MediaServerOptions, MediaServerOptions>? configure = null)
+    public MediaRig(DtlsIdentity serverIdentity, TimeProvider? time = null, Func<MediaServerOptions, MediaServerOptions>? configure = null, bool batchedIo = true)
     {
-        var options = new MediaServerOptions { BindAddress = IPAddress.Loopback, Port = 0, UnexpectedError = ex => Errors.Enqueue(ex) };
+        var options = new MediaServerOptions { BindAddress = IPAddress.Loopback, Port = 0, BatchedIo = batchedIo, UnexpectedError = ex => Errors.Enqueue(ex) };
         Server = new MediaServer(configure?.Invoke(options) ?? options, serverIdentity, Handler, time);
         Server.Start();
     }

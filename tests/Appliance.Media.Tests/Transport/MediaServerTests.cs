@@ -8,10 +8,14 @@ using Appliance.Media.Transport;
 
 namespace Appliance.Media.Tests.Transport;
 
-/// <summary>The media server end to end on 127.0.0.1: real sockets, ICE, DTLS and SRTP against the client endpoint.</summary>
-[TestFixture]
+/// <summary>
+/// The media server end to end on 127.0.0.1: real sockets, ICE, DTLS and SRTP against the client endpoint; with
+/// batched I/O (sendmmsg/recvmmsg on Linux) and with the socket's one-datagram calls.
+/// </summary>
+[TestFixture(true)]
+[TestFixture(false)]
 [Parallelizable(ParallelScope.All)]
-public class MediaServerTests
+public class MediaServerTests(bool batchedIo)
 {
     // TLS alert 42 (RFC 5246 section 7.2); BouncyCastle's constants stay inside crypto/.
     private const int BadCertificateAlert = 42;
@@ -43,7 +47,7 @@ public class MediaServerTests
     [TestCase(new[] { 1 }, SrtpProfile.AesCm128HmacSha1_80)]
     public async Task Client_connects_through_ICE_DTLS_and_SRTP_with_GCM_preferred(int[]? offered, SrtpProfile expected)
     {
-        using var rig = new MediaRig(_serverIdentity);
+        using var rig = new MediaRig(_serverIdentity, batchedIo: batchedIo);
 
         var (client, peer) = await rig.ConnectAsync(_clientIdentity, offered);
 
@@ -63,7 +67,7 @@ public class MediaServerTests
     [Test]
     public async Task RTP_from_A_reaches_B_decrypted_and_byte_identical_across_profiles()
     {
-        using var rig = new MediaRig(_serverIdentity);
+        using var rig = new MediaRig(_serverIdentity, batchedIo: batchedIo);
         var (a, peerA) = await rig.ConnectAsync(_clientIdentity);
         var (b, peerB) = await rig.ConnectAsync(_clientIdentity, CmOnly);
         var received = new System.Collections.Concurrent.ConcurrentQueue<byte[]>();
@@ -87,9 +91,86 @@ public class MediaServerTests
     }
 
     [Test]
+    public async Task Bursts_fanned_out_to_three_reach_each_in_order_and_are_counted_per_peer()
+    {
+        using var rig = new MediaRig(_serverIdentity, batchedIo: batchedIo);
+        var (a, peerA) = await rig.ConnectAsync(_clientIdentity);
+        var receivers = new List<(WebRtcClientEndpoint Client, MediaPeer Peer, System.Collections.Concurrent.ConcurrentQueue<byte[]> Received)>();
+        for (var i = 0; i < 3; i++)
+        {
+            var (client, peer) = await rig.ConnectAsync(_clientIdentity, i == 1 ? CmOnly : null);
+            var received = new System.Collections.Concurrent.ConcurrentQueue<byte[]>();
+            client.RtpReceived = packet => received.Enqueue(packet.ToArray());
+            receivers.Add((client, peer, received));
+        }
+
+        Assert.That(rig.Server.UsesBatchedIo, Is.EqualTo(batchedIo && OperatingSystem.IsLinux()), "batched I/O where asked for and available");
+        var sent = Enumerable.Range(1, 300).Select(i => TestMedia.Rtp(0xA1, (ushort)i, 100 + (i % 7 * 50), (byte)i)).ToList();
+        var serverSent0 = rig.Server.GetCounters()[MediaCounter.BytesSent];
+
+        // Back to back in bursts of 60, so that the server's receive calls take many at once and each burst's
+        // 180 sends overflow a 64-datagram batch; the pause keeps the bursts inside the socket buffers.
+        for (var i = 0; i < sent.Count; i++)
+        {
+            Assert.That(a.SendRtp(sent[i]), Is.True);
+            if (i % 60 == 59)
+            {
+                var through = i + 1;
+                await MediaRig.WaitUntilAsync(() => receivers.All(r => r.Received.Count == through), "every receiver to have the burst");
+            }
+        }
+
+        var payloadBytes = sent.Sum(p => (long)p.Length);
+        foreach (var (client, peer, received) in receivers)
+        {
+            Assert.That(received, Is.EqualTo(sent), $"{peer}: every packet, in order");
+            var tag = peer.Profile == SrtpProfile.AesCm128HmacSha1_80 ? 10 : 16;
+            await MediaRig.WaitUntilAsync(() => peer.GetCounters()[MediaCounter.RtpSent] == sent.Count, $"{peer} to count its sends");
+            Assert.That(peer.GetCounters()[MediaCounter.BytesSent], Is.EqualTo(payloadBytes + (sent.Count * tag)), $"{peer}: protected bytes");
+            Assert.That(peer.GetCounters()[MediaCounter.SendFailures], Is.Zero);
+            Assert.That(client.SrtpFailures, Is.Zero);
+        }
+
+        Assert.That(rig.Server.GetCounters()[MediaCounter.BytesSent] - serverSent0, Is.EqualTo((3 * payloadBytes) + (sent.Count * (16 + 10 + 16))));
+        Assert.That(peerA.GetCounters()[MediaCounter.RtpSent], Is.Zero);
+    }
+
+    [Test]
+    public async Task A_send_the_kernel_refuses_fails_for_that_peer_alone()
+    {
+        using var rig = new MediaRig(_serverIdentity, batchedIo: batchedIo);
+        var (a, _) = await rig.ConnectAsync(_clientIdentity);
+        var (b, peerB) = await rig.ConnectAsync(_clientIdentity);
+        var (c, peerC) = await rig.ConnectAsync(_clientIdentity);
+        var (d, peerD) = await rig.ConnectAsync(_clientIdentity);
+
+        // UDP to port 0 is refused by the kernel at the send call (EINVAL); set on the receive thread, which owns it.
+        var refused = new IPEndPoint(IPAddress.Loopback, 0).Serialize();
+        rig.Handler.OnRtpProbe = sequence =>
+        {
+            if (sequence == 1)
+            {
+                peerC.SendAddress = refused;
+            }
+        };
+        for (var i = 1; i <= 100; i++)
+        {
+            Assert.That(a.SendRtp(TestMedia.Rtp(0xA1, (ushort)i, 200, (byte)i)), Is.True);
+        }
+
+        await MediaRig.WaitUntilAsync(() => b.RtpPacketsReceived == 100 && d.RtpPacketsReceived == 100, "B and D to receive every packet");
+        await MediaRig.WaitUntilAsync(() => peerC.GetCounters()[MediaCounter.SendFailures] == 100, "C's refused sends to be counted");
+        Assert.That(peerC.GetCounters()[MediaCounter.RtpSent], Is.Zero);
+        Assert.That(c.RtpPacketsReceived, Is.Zero);
+        await MediaRig.WaitUntilAsync(() => peerB.GetCounters()[MediaCounter.RtpSent] == 100 && peerD.GetCounters()[MediaCounter.RtpSent] == 100, "B's and D's sends to be counted");
+        Assert.That(peerB.GetCounters()[MediaCounter.SendFailures] + peerD.GetCounters()[MediaCounter.SendFailures], Is.Zero);
+        Assert.That(rig.Errors, Is.Empty);
+    }
+
+    [Test]
     public async Task RTCP_from_A_reaches_B_decrypted_and_byte_identical()
     {
-        using var rig = new MediaRig(_serverIdentity);
+        using var rig = new MediaRig(_serverIdentity, batchedIo: batchedIo);
         var (a, peerA) = await rig.ConnectAsync(_clientIdentity);
         var (b, peerB) = await rig.ConnectAsync(_clientIdentity, CmOnly);
         var received = new System.Collections.Concurrent.ConcurrentQueue<byte[]>();
@@ -109,7 +190,7 @@ public class MediaServerTests
     [Test]
     public async Task Client_whose_certificate_the_server_does_not_expect_is_refused_and_nothing_it_sends_reaches_the_handler()
     {
-        using var rig = new MediaRig(_serverIdentity);
+        using var rig = new MediaRig(_serverIdentity, batchedIo: batchedIo);
         var client = rig.NewClient(_clientIdentity);
         var peer = rig.Server.AddPeer(_otherIdentity.Sha256Fingerprint, client.LocalIceCredentials.Ufrag);
 
@@ -139,7 +220,7 @@ public class MediaServerTests
     [Test]
     public async Task Client_that_finds_another_server_certificate_refuses_and_the_peer_is_closed()
     {
-        using var rig = new MediaRig(_serverIdentity);
+        using var rig = new MediaRig(_serverIdentity, batchedIo: batchedIo);
         var client = rig.NewClient(_clientIdentity);
         var peer = rig.Server.AddPeer(client.LocalFingerprint, client.LocalIceCredentials.Ufrag);
 
@@ -155,7 +236,7 @@ public class MediaServerTests
     [Test]
     public async Task Garbage_from_a_stranger_and_from_a_connected_peer_is_counted_and_dropped_while_A_to_B_flows()
     {
-        using var rig = new MediaRig(_serverIdentity);
+        using var rig = new MediaRig(_serverIdentity, batchedIo: batchedIo);
         var (a, peerA) = await rig.ConnectAsync(_clientIdentity);
         var (b, peerB) = await rig.ConnectAsync(_clientIdentity, CmOnly);
         var received = new System.Collections.Concurrent.ConcurrentQueue<byte[]>();
@@ -279,7 +360,7 @@ public class MediaServerTests
     public async Task Silent_peer_loses_consent_and_is_disconnected_while_a_checking_peer_stays()
     {
         var clock = new ManualClock();
-        using var rig = new MediaRig(_serverIdentity, clock);
+        using var rig = new MediaRig(_serverIdentity, clock, batchedIo: batchedIo);
         var (a, peerA) = await rig.ConnectAsync(_clientIdentity);
         var (b, peerB) = await rig.ConnectAsync(_clientIdentity);
 
@@ -304,7 +385,7 @@ public class MediaServerTests
     [Test]
     public async Task Removed_peer_gets_no_more_media_and_what_it_sends_is_dropped()
     {
-        using var rig = new MediaRig(_serverIdentity);
+        using var rig = new MediaRig(_serverIdentity, batchedIo: batchedIo);
         var (a, peerA) = await rig.ConnectAsync(_clientIdentity);
         var (b, peerB) = await rig.ConnectAsync(_clientIdentity);
         for (var i = 1; i <= 10; i++)
@@ -339,7 +420,7 @@ public class MediaServerTests
     [Test]
     public async Task ICE_restart_gives_new_credentials_while_media_and_consent_go_on()
     {
-        using var rig = new MediaRig(_serverIdentity);
+        using var rig = new MediaRig(_serverIdentity, batchedIo: batchedIo);
         var (a, peerA) = await rig.ConnectAsync(_clientIdentity);
         var (b, peerB) = await rig.ConnectAsync(_clientIdentity);
         var old = peerA.LocalIceCredentials;
@@ -355,14 +436,14 @@ public class MediaServerTests
         rig.Server.RemovePeer(peerB);
         await peerB.Closed.WaitAsync(MediaRig.Guard);
         Assert.That(() => peerB.RestartIce(null), Throws.InvalidOperationException);
-        using var other = new MediaRig(_serverIdentity);
+        using var other = new MediaRig(_serverIdentity, batchedIo: batchedIo);
         Assert.That(() => other.Server.RemovePeer(peerA), Throws.ArgumentException);
     }
 
     [Test]
     public async Task Peer_that_sends_close_notify_is_disconnected_as_closed_by_peer()
     {
-        using var rig = new MediaRig(_serverIdentity);
+        using var rig = new MediaRig(_serverIdentity, batchedIo: batchedIo);
         var (a, peerA) = await rig.ConnectAsync(_clientIdentity);
 
         a.Dispose();
@@ -373,7 +454,7 @@ public class MediaServerTests
     [Test]
     public async Task Disposing_the_server_disconnects_every_peer()
     {
-        var rig = new MediaRig(_serverIdentity);
+        var rig = new MediaRig(_serverIdentity, batchedIo: batchedIo);
         var (_, peerA) = await rig.ConnectAsync(_clientIdentity);
         var waiting = rig.Server.AddPeer(_clientIdentity.Sha256Fingerprint, null);
 
@@ -389,7 +470,7 @@ public class MediaServerTests
     [Test]
     public async Task Handler_that_throws_costs_one_packet_and_the_loop_goes_on()
     {
-        using var rig = new MediaRig(_serverIdentity);
+        using var rig = new MediaRig(_serverIdentity, batchedIo: batchedIo);
         var (a, _) = await rig.ConnectAsync(_clientIdentity);
         var (b, _) = await rig.ConnectAsync(_clientIdentity);
         rig.Handler.ThrowOnPayloadByte = 0xEE;
@@ -405,7 +486,7 @@ public class MediaServerTests
     [Test]
     public async Task SendRtp_off_the_receive_thread_is_refused()
     {
-        using var rig = new MediaRig(_serverIdentity);
+        using var rig = new MediaRig(_serverIdentity, batchedIo: batchedIo);
         var (_, peer) = await rig.ConnectAsync(_clientIdentity);
 
         Assert.That(() => peer.SendRtp(TestMedia.Rtp(1, 1, 10, 1)), Throws.InvalidOperationException);
@@ -415,7 +496,7 @@ public class MediaServerTests
     [Test]
     public async Task Handler_ticks_while_no_packet_arrives()
     {
-        using var rig = new MediaRig(_serverIdentity);
+        using var rig = new MediaRig(_serverIdentity, batchedIo: batchedIo);
         var before = rig.Handler.Ticks;
 
         await Task.Delay(300);
@@ -427,7 +508,7 @@ public class MediaServerTests
     [Test]
     public void Candidates_are_the_bound_address_or_the_advertised_ones()
     {
-        using (var rig = new MediaRig(_serverIdentity))
+        using (var rig = new MediaRig(_serverIdentity, batchedIo: batchedIo))
         {
             var candidate = rig.Server.LocalCandidates.Single();
             Assert.That(candidate.ToString(), Is.EqualTo($"1 1 udp 2130706431 127.0.0.1 {rig.Server.LocalEndPoint.Port} typ host"));
@@ -448,7 +529,7 @@ public class MediaServerTests
     [Test]
     public void AddPeer_refuses_a_malformed_fingerprint_or_ufrag()
     {
-        using var rig = new MediaRig(_serverIdentity);
+        using var rig = new MediaRig(_serverIdentity, batchedIo: batchedIo);
 
         Assert.That(() => rig.Server.AddPeer("sha-256 " + _clientIdentity.Sha256Fingerprint, null), Throws.ArgumentException);
         Assert.That(() => rig.Server.AddPeer(_clientIdentity.Sha256Fingerprint.Replace(':', '-'), null), Throws.ArgumentException);
@@ -464,12 +545,15 @@ public class MediaServerTests
             Assert.Ignore("No IPv6 here.");
         }
 
-        using var rig = new MediaRig(_serverIdentity, configure: options => options with
-        {
-            BindAddress = IPAddress.IPv6Any,
-            DualStack = true,
-            AdvertisedAddresses = [IPAddress.Loopback],
-        });
+        using var rig = new MediaRig(
+            _serverIdentity,
+            configure: options => options with
+            {
+                BindAddress = IPAddress.IPv6Any,
+                DualStack = true,
+                AdvertisedAddresses = [IPAddress.Loopback],
+            },
+            batchedIo: batchedIo);
         var (a, peerA) = await rig.ConnectAsync(_clientIdentity);
         var (b, _) = await rig.ConnectAsync(_clientIdentity);
 
