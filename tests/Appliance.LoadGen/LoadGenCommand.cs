@@ -47,7 +47,7 @@ public static class LoadGenCommand
         usage: Appliance.LoadGen smoke [--sfu appliance|janus|both] [--participants N] [--profile gcm|cm] [--sfu-cpus LIST]
                Appliance.LoadGen bench [--out DIR] [--sfus appliance,janus] [--workloads W1,W2,W3,W4] [--profiles gcm,cm]
                                        [--runs 3] [--other-profile-runs 1] [--warmup S] [--steady S] [--ramp-warmup S] [--ramp-steady S]
-                                       [--sfu-cpus 1|none] [--w3-steps 10,30,...] [--w4-steps 50,100,...] [--budget-minutes 19] [--quick]
+                                       [--sfu-cpus 1|none] [--w3-steps 10,30,...] [--w4-steps 50,100,...] [--budget-minutes 24] [--quick]
                Appliance.LoadGen report [--out DIR]      (RESULTS.md and chart.png again from DIR/results.json)
         """;
 
@@ -84,9 +84,11 @@ public static class LoadGenCommand
             Commit = options.Get("commit", "unknown")!,
             Command = options.Get("command", "Appliance.LoadGen " + command)!,
             Options = benchmark,
+            LoadAtStart = Measurement.ProcessSample.LoadAverages(),
         };
         await Benchmark.RunAsync(benchmark, results, log, cancellationToken).ConfigureAwait(false);
         results.Duration = TimeProvider.System.GetElapsedTime(started);
+        results.LoadAtEnd = Measurement.ProcessSample.LoadAverages();
         await Benchmark.SaveAsync(results, directory, cancellationToken).ConfigureAwait(false);
         await WriteReportAsync(results, directory, log, cancellationToken).ConfigureAwait(false);
         return results.Windows.Count > 0 ? 0 : 1;

@@ -53,6 +53,24 @@ public sealed record ProcessSample(double CpuSeconds, long RssBytes, int Threads
     }
 
     /// <summary>The CPU model name from /proc/cpuinfo.</summary>
+    /// <summary>The machine's load averages over 1, 5 and 15 minutes from /proc/loadavg ("1.02 0.87 0.60"), or null.</summary>
+    public static string? LoadAverages()
+    {
+        try
+        {
+            var fields = File.ReadAllText("/proc/loadavg").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            return fields.Length >= 3 ? string.Join(' ', fields[..3]) : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     public static string CpuModel()
     {
         try

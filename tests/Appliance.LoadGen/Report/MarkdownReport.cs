@@ -26,6 +26,11 @@ internal static class MarkdownReport
         Line();
         Line(string.Create(Invariant, $"Measured {results.StartedAt:yyyy-MM-dd HH:mm} UTC in {results.Duration.TotalMinutes:0.0} min by `{results.Command}` at commit `{results.Commit}`."));
         Line(string.Create(Invariant, $"Machine: **{results.CpuModel}, {results.Cores} cores** (a KVM guest). The SFU under test is pinned with `taskset -c {o.SfuCpus ?? "(none)"}`, the generator with `taskset -c 0`; on two cores the generator shares core 0 with the rest of the system, so a generator that runs out of its core shows up as loss and latency that are not the SFU's (the generator's own CPU is reported)."));
+        if (results.LoadAtStart is not null || results.LoadAtEnd is not null)
+        {
+            Line(string.Create(Invariant, $"Load average (1, 5, 15 min) at the start: {results.LoadAtStart ?? "?"}; at the end: {results.LoadAtEnd ?? "?"} (about 2 is the benchmark alone on two cores; more means other work shared the machine)."));
+        }
+
         Line();
         Line("Each synthetic participant is a WebRTC endpoint of the generator (ICE controlling, DTLS client, SRTP) publishing the synthetic trace: Opus 50 packets/s of 80 B, VP8 165 packets/s of 1,100 B (30 frames/s of 5 and 6 packets), a key frame every 3 s, each payload ending with the sender, the stream and the send time. Both SFUs get the same participants, the same trace and one offered SRTP profile. Receivers subscribe to the audio of everyone else and the video of up to 9 others (the appliance's last-N; Janus subscriptions are chosen to match).");
         Line();

@@ -21,10 +21,12 @@ public sealed record BenchmarkOptions
     /// <summary>Runs of W1 and W2 with the other profiles.</summary>
     public int OtherProfileRuns { get; init; } = 1;
 
-    public RunTiming Timing { get; init; } = new(TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(6), TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(3));
+    // Each window's SFU is a fresh process: the warm-up must outlast its tiered JIT and the joins' DTLS handshakes, or
+    // a ramp step measures them instead of forwarding (60 listeners: 40 % of a core after 6 s, 21 % after 10 s).
+    public RunTiming Timing { get; init; } = new(TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(6), TimeSpan.FromSeconds(6), TimeSpan.FromSeconds(4));
 
     /// <summary>When this much time has passed, what is left is skipped (and said so in the report).</summary>
-    public TimeSpan Budget { get; init; } = TimeSpan.FromMinutes(19);
+    public TimeSpan Budget { get; init; } = TimeSpan.FromMinutes(24);
 
     /// <summary>The CPU list the SFU is pinned to (taskset -c), or null.</summary>
     public string? SfuCpus { get; init; } = "1";
@@ -71,6 +73,11 @@ public sealed record BenchmarkResults
     public required string Commit { get; init; }
 
     public required string Command { get; init; }
+
+    /// <summary>The machine's load averages (1, 5, 15 min) when the run started and when it ended: how quiet it was.</summary>
+    public string? LoadAtStart { get; init; }
+
+    public string? LoadAtEnd { get; set; }
 
     public required BenchmarkOptions Options { get; init; }
 
