@@ -46,10 +46,13 @@ internal sealed class ChannelDatagramTransport : DatagramTransport
     {
         // DatagramTransport reads a wait of zero as "forever"; one slice is the same to BouncyCastle, which loops.
         var remaining = waitMillis > 0 ? waitMillis : WaitSliceMs;
+        // Slices only while a handshake can be cancelled. Afterwards the session's serving loop looks at its state
+        // between BouncyCastle's waits anyway, and one wait instead of ten a second matters with a thousand peers.
+        var longestWait = HandshakeCancellation.CanBeCanceled ? WaitSliceMs : remaining;
         while (remaining > 0)
         {
             HandshakeCancellation.ThrowIfCancellationRequested();
-            var slice = Math.Min(remaining, WaitSliceMs);
+            var slice = Math.Min(remaining, longestWait);
             remaining -= slice;
             var received = ReceiveFromChannel(buffer, slice);
             if (received < 0)

@@ -74,6 +74,45 @@ public class DtlsBuildingBlocksTests
         Assert.That(ChannelDatagramTransport.IsPlausibleRecord(datagram), Is.EqualTo(passes));
     }
 
+    [TestCase(true, 10, TestName = "Transport_waits_in_slices_while_a_handshake_can_be_cancelled")]
+    [TestCase(false, 1, TestName = "Transport_waits_once_per_BouncyCastle_wait_after_the_handshake")]
+    public void Transport_slices_its_waits_only_during_the_handshake(bool handshaking, int waits)
+    {
+        using var cancel = new CancellationTokenSource();
+        var channel = new SilentChannel();
+        var transport = new ChannelDatagramTransport(channel) { HandshakeCancellation = handshaking ? cancel.Token : CancellationToken.None };
+
+        var received = transport.Receive(new byte[64], 0, 64, 1000);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(received, Is.EqualTo(-1), "nothing arrived");
+            Assert.That(channel.Waits, Is.EqualTo(waits), "waits on the channel for one 1 s wait of BouncyCastle's");
+            Assert.That(channel.WaitedMs, Is.EqualTo(1000), "the whole wait, however sliced");
+        });
+    }
+
+    /// <summary>A channel on which nothing ever arrives; it counts the waits instead of sleeping through them.</summary>
+    private sealed class SilentChannel : IDatagramChannel
+    {
+        public int Waits { get; private set; }
+
+        public int WaitedMs { get; private set; }
+
+        public int MaxDatagramSize => 1200;
+
+        public int Receive(Span<byte> buffer, int timeoutMs)
+        {
+            Waits++;
+            WaitedMs += timeoutMs;
+            return -1;
+        }
+
+        public void Send(ReadOnlySpan<byte> datagram)
+        {
+        }
+    }
+
     [Test]
     public void No_public_signature_of_Appliance_Crypto_exposes_a_BouncyCastle_type()
     {
