@@ -86,16 +86,28 @@ public sealed class PolicyAdministration(IPolicyStore store, IAuditLog audit, Ti
     public Task<Outcome<PolicyVersion>> InstallAtFirstStartAsync(string presetId, CancellationToken cancellationToken = default) =>
         InstallAsync(SystemActor, presetId, cancellationToken);
 
+    /// <summary>
+    /// Installs <paramref name="set"/> (a preset, or an agency's own set read from a file and validated) as version 1,
+    /// by "system"; fails when a policy exists already or the set is not valid.
+    /// </summary>
+    public Task<Outcome<PolicyVersion>> InstallAtFirstStartAsync(PolicySet set, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        return set.Validate() is { Count: > 0 } problems
+            ? Task.FromResult(Outcome<PolicyVersion>.Fail(FailureKind.Invalid, string.Join(" ", problems)))
+            : InstallAsync(SystemActor, set, cancellationToken);
+    }
+
     /// <summary>The audit actor of what the appliance does by itself (installation, retention jobs).</summary>
     public const string SystemActor = "system";
 
-    private async Task<Outcome<PolicyVersion>> InstallAsync(string actorId, string presetId, CancellationToken cancellationToken)
-    {
-        if (!PolicyPresets.TryGet(presetId, out var preset))
-        {
-            return Outcome<PolicyVersion>.Fail(FailureKind.Invalid, PolicyMessages.UnknownPreset);
-        }
+    private Task<Outcome<PolicyVersion>> InstallAsync(string actorId, string presetId, CancellationToken cancellationToken) =>
+        PolicyPresets.TryGet(presetId, out var preset)
+            ? InstallAsync(actorId, preset, cancellationToken)
+            : Task.FromResult(Outcome<PolicyVersion>.Fail(FailureKind.Invalid, PolicyMessages.UnknownPreset));
 
+    private async Task<Outcome<PolicyVersion>> InstallAsync(string actorId, PolicySet preset, CancellationToken cancellationToken)
+    {
         var version = new PolicyVersion(preset.WithVersion(1), PolicyVersionKind.Installed, time.GetUtcNow(), actorId, null, [], null);
         if (!await store.TryAddVersionAsync(version, cancellationToken).ConfigureAwait(false))
         {

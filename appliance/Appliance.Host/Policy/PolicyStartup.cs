@@ -16,10 +16,11 @@ public sealed class PolicyStartup(PolicyAdministration administration, ActivePol
         var current = await administration.CurrentAsync(cancellationToken);
         if (current is null)
         {
-            var installed = await administration.InstallAtFirstStartAsync(options.Preset, cancellationToken);
+            var preset = options.ValidatedPreset();
+            var installed = await administration.InstallAtFirstStartAsync(preset, cancellationToken);
             current = installed.Value ?? await administration.CurrentAsync(cancellationToken)
-                ?? throw new InvalidOperationException($"The policy preset '{options.Preset}' could not be installed: {installed.Message}.");
-            log.LogInformation("Classification policy {Preset} installed as version 1", options.Preset);
+                ?? throw new InvalidOperationException($"The policy {options.Source} could not be installed: {installed.Message}.");
+            log.LogInformation("Classification policy {Source} installed as version 1", options.Source);
         }
 
         active.Apply(current);
@@ -44,9 +45,27 @@ public sealed class PolicyOptions
     /// <summary>The preset installed as version 1 on the first start: basic, se, dk or eu. Ignored once a policy exists.</summary>
     public string Preset { get; set; } = PolicyPresets.BasicId;
 
-    /// <summary>The preset named by <see cref="Preset"/>; throws <see cref="InvalidOperationException"/> naming the known ids otherwise.</summary>
+    /// <summary>
+    /// A policy set as JSON (the form the policy pages export: levels and their controls) installed as version 1 on
+    /// the first start instead of <see cref="Preset"/>, for an agency that prepared its own; ignored once a policy
+    /// exists. Read and validated at every start, so that a broken file stops the start instead of going unnoticed.
+    /// </summary>
+    public string? PresetFile { get; set; }
+
+    /// <summary>What is installed at the first start, for log lines: the preset id or the file.</summary>
+    public string Source => PresetFile is { Length: > 0 } file ? $"from {file}" : $"preset '{Preset}'";
+
+    /// <summary>
+    /// The set named by <see cref="PresetFile"/> or <see cref="Preset"/>; throws <see cref="InvalidOperationException"/>
+    /// naming the known ids, or what is wrong with the file, otherwise.
+    /// </summary>
     public PolicySet ValidatedPreset()
     {
+        if (PresetFile is { Length: > 0 } file)
+        {
+            return ReadPresetFile(file);
+        }
+
         if (PolicyPresets.TryGet(Preset, out var preset))
         {
             return preset;
@@ -55,4 +74,32 @@ public sealed class PolicyOptions
         throw new InvalidOperationException(
             $"The setting Appliance:Policy:Preset is '{Preset}', which is no policy preset; choose one of {string.Join(", ", PolicyPresets.All.Select(p => p.SchemeId))}.");
     }
+
+    private static PolicySet ReadPresetFile(string file)
+    {
+        const string Setting = "The setting Appliance:Policy:PresetFile";
+        PolicySet set;
+        try
+        {
+            var info = new FileInfo(file);
+            if (!info.Exists || info.Length > MaxPresetFileBytes)
+            {
+                throw new InvalidOperationException($"{Setting} names '{file}', which is {(info.Exists ? $"larger than {MaxPresetFileBytes / 1024} KiB" : "not a file")}.");
+            }
+
+            set = PolicyJson.Deserialize(File.ReadAllText(file));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
+        {
+            throw new InvalidOperationException($"{Setting} names '{file}', which cannot be read as a policy: {ex.Message}", ex);
+        }
+
+        var problems = set.Validate();
+        return problems.Count == 0
+            ? set
+            : throw new InvalidOperationException($"{Setting} names '{file}', whose policy is not valid: {string.Join(" ", problems)}");
+    }
+
+    // A policy of a few dozen levels is a few tens of kilobytes.
+    private const int MaxPresetFileBytes = 1024 * 1024;
 }

@@ -71,6 +71,64 @@ public sealed class RetentionAndAuditTests
     }
 
     [Test]
+    public async Task A_policy_file_is_installed_at_the_first_start_instead_of_the_preset()
+    {
+        var data = Path.Combine(Path.GetTempPath(), "appliance-test-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(data);
+        try
+        {
+            var basic = PolicyPresets.Basic;
+            var own = basic.WithLevel(basic.Levels[0].WithControls(basic.Levels[0].Controls with { MaxParticipants = 400 }));
+            var file = Path.Combine(data, "agency-policy.json");
+            await File.WriteAllTextAsync(file, PolicyJson.Serialize(own));
+
+            await using var appliance = await TestAppliance.StartAsync(new Dictionary<string, string> { ["Appliance:Policy:PresetFile"] = file, ["Appliance:Policy:Preset"] = "se" }, data);
+
+            var current = appliance.Service<ActivePolicy>().Current;
+            Assert.Multiple(() =>
+            {
+                Assert.That(current.Version, Is.EqualTo(1));
+                Assert.That(current.SchemeId, Is.EqualTo(PolicyPresets.BasicId), "the file wins over the preset id");
+                Assert.That(current.Levels[0].Controls.MaxParticipants, Is.EqualTo(400));
+            });
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    [TestCase("{ \"schemeId\": \"x\" ", "cannot be read as a policy", TestName = "A_policy_file_that_is_not_json_stops_the_start")]
+    [TestCase("{ \"schemeId\": \"x\", \"version\": 1, \"levels\": [] }", "not valid", TestName = "A_policy_file_without_levels_stops_the_start")]
+    [TestCase(null, "not a file", TestName = "A_missing_policy_file_stops_the_start")]
+    public void A_bad_policy_file_stops_the_start_naming_the_setting_and_the_file(string? content, string problem)
+    {
+        var data = Path.Combine(Path.GetTempPath(), "appliance-test-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(data);
+        try
+        {
+            var file = Path.Combine(data, "agency-policy.json");
+            if (content is not null)
+            {
+                File.WriteAllText(file, content);
+            }
+
+            var error = Assert.Throws<InvalidOperationException>(() => ApplianceApp.Build([
+                "--applicationName=" + typeof(ApplianceApp).Assembly.GetName().Name,
+                "--urls=https://127.0.0.1:0",
+                "--Appliance:DataDirectory=" + data,
+                "--Appliance:Policy:PresetFile=" + file,
+            ]));
+
+            Assert.That(error!.Message, Does.Contain("Appliance:Policy:PresetFile").And.Contain(file).And.Contain(problem));
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    [Test]
     public async Task Retention_deletes_meetings_and_invitations_past_their_level_retention_and_audits_it()
     {
         await using var appliance = await TestAppliance.StartAsync();

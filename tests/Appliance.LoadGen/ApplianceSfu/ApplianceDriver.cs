@@ -49,6 +49,11 @@ internal sealed class ApplianceDriver : ISfuDriver
             throw new InvalidOperationException($"create-automation-token failed ({exit}): {errors}");
         }
 
+        // The ramps go past the basic preset's 100 people per meeting: the appliance installs, at its first start, the
+        // same levels with the policy's largest meeting (1,000), as an agency would with its own policy file.
+        var policyFile = Path.Combine(_directory, "policy.json");
+        await File.WriteAllTextAsync(policyFile, BenchmarkPolicy(), cancellationToken).ConfigureAwait(false);
+
         var httpsPort = ChildProcess.FreeTcpPort();
         var mediaPort = ChildProcess.FreeUdpPort();
         var baseAddress = new Uri(string.Create(CultureInfo.InvariantCulture, $"https://127.0.0.1:{httpsPort}"));
@@ -65,6 +70,7 @@ internal sealed class ApplianceDriver : ISfuDriver
             "--Appliance:Signalling:MessagesPerSecond=100000",
             "--Appliance:Signalling:MessageBurst=100000",
             "--Appliance:Signalling:MaxParticipants=2000",
+            "--Appliance:Policy:PresetFile=" + policyFile,
             "--Appliance:Signalling:OutgoingQueueLength=8192",
             "--Serilog:MinimumLevel:Default=Warning",
             "--Serilog:MinimumLevel:Override:Microsoft.Hosting.Lifetime=Warning",
@@ -110,4 +116,15 @@ internal sealed class ApplianceDriver : ISfuDriver
 
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>The basic preset with every level allowing the largest meeting a policy may allow.</summary>
+    internal static string BenchmarkPolicy()
+    {
+        var basic = Appliance.Core.Policy.PolicyPresets.Basic;
+        var levels = basic.Levels.Select(level => level.WithControls(level.Controls with { MaxParticipants = MaxMeetingSize }));
+        return Appliance.Core.Policy.PolicyJson.Serialize(new Appliance.Core.Policy.PolicySet(basic.SchemeId, 1, levels));
+    }
+
+    /// <summary>The largest meeting a level may allow (PolicyControls' bound).</summary>
+    private const int MaxMeetingSize = 1000;
 }
