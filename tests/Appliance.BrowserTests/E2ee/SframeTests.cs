@@ -354,4 +354,38 @@ public sealed class SframeTests
             Assert.That(result.GetProperty("prefixes").EnumerateArray().Select(e => e.GetInt32()), Is.EqualTo(new[] { 10, 3 }));
         });
     }
+
+    [Test]
+    public async Task The_key_ring_refuses_a_replayed_counter_and_one_64_or_more_behind_per_KID()
+    {
+        var result = await E2eePage.RunAsync<JsonElement>("""
+            const s = await import('/js/e2ee/sframe.js');
+            const ring = new s.SframeKeyRing();
+            await ring.add(7, 1, crypto.getRandomValues(new Uint8Array(32)));
+            const camera = s.composeKid(7, s.STREAM.camera, 1);
+            const microphone = s.composeKid(7, s.STREAM.microphone, 1);
+            const steps = [[camera, 5], [camera, 5], [camera, 3], [camera, 3], [microphone, 5], [camera, 68], [camera, 5],
+              [camera, 4], [camera, 1000], [camera, 937], [camera, 936]];
+            const accepted = steps.map(([kid, ctr]) => ring.acceptCounter(kid, ctr));
+            const unknownKid = ring.acceptCounter(s.composeKid(8, 0, 1), 0);
+            const window = new s.ReplayWindow();
+            const top = 2n ** 64n - 1n;
+            const edge = [window.accept(top), window.accept(top), window.accept(top - 63n), window.accept(top - 64n)];
+            ring.forgetOlderThan(7, 2);
+            const forgotten = ring.acceptCounter(camera, 2000);
+            return { accepted, unknownKid, edge, forgotten, width: s.REPLAY_WINDOW };
+            """);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.GetProperty("width").GetInt32(), Is.EqualTo(64), "the C# SframeReceiver's window");
+            Assert.That(result.GetProperty("accepted").EnumerateArray().Select(e => e.GetBoolean()), Is.EqualTo(new[]
+            {
+                true, false, true, false, true, true, false, false, true, true, false,
+            }), "5, 5 again, 3, 3 again, another KID's 5, 68, 5 again, 4 (64 behind), 1000, 937 (63 behind), 936 (64 behind)");
+            Assert.That(result.GetProperty("unknownKid").GetBoolean(), Is.False, "a KID without a key");
+            Assert.That(result.GetProperty("edge").EnumerateArray().Select(e => e.GetBoolean()), Is.EqualTo(new[] { true, false, true, false }), "at 2^64 - 1");
+            Assert.That(result.GetProperty("forgotten").GetBoolean(), Is.False, "a forgotten generation accepts nothing");
+        });
+    }
 }

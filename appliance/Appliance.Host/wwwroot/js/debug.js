@@ -21,7 +21,7 @@ export function expose(media, { participantId, reconnect, keys }) {
     reconnect,
     /**
      * End-to-end encryption: null when this browser cannot; else frames encrypted and decrypted, dropped by reason
-     * (undecryptable, tampered, malformed, noSendKey, tooShort), the roster's epoch and this page's key generation.
+     * (undecryptable, tampered, malformed, replayed, noSendKey, tooShort), the roster's epoch and this page's key generation.
      */
     e2ee: async () => (keys ? keys.stats() : null),
     /** Flips one bit in each of the next count frames received, before they are decrypted (they must be refused). */

@@ -290,11 +290,46 @@ export async function unprotectVideoFrame(lookup, frame, isKeyFrame) {
   return { ...result, plaintext: concat(prefix, result.plaintext) };
 }
 
+/** How far behind the highest accepted counter of a KID a frame may still come (as the C# SframeReceiver). */
+export const REPLAY_WINDOW = 64;
+
+/**
+ * The counters accepted for one KID: a counter already accepted, or REPLAY_WINDOW or more behind the highest one
+ * accepted, is a replay. Record only authenticated frames, so that a forged header cannot move the window.
+ */
+export class ReplayWindow {
+  #highest = -1n;
+  // Bit i: highest - i was accepted.
+  #seen = 0n;
+
+  /**
+   * Records ctr if it is new and within the window.
+   * @param {bigint | number} ctr
+   * @returns {boolean} false for a replay (nothing is recorded then)
+   */
+  accept(ctr) {
+    const counter = BigInt(ctr);
+    const width = BigInt(REPLAY_WINDOW);
+    if (counter > this.#highest) {
+      const shift = counter - this.#highest;
+      this.#seen = shift >= width ? 1n : ((this.#seen << shift) | 1n) & ((1n << width) - 1n);
+      this.#highest = counter;
+      return true;
+    }
+    const behind = this.#highest - counter;
+    if (behind >= width || ((this.#seen >> behind) & 1n) === 1n) return false;
+    this.#seen |= 1n << behind;
+    return true;
+  }
+}
+
 // One sender's base key of one generation, with the stream keys derived from it on first use. The promise is cached
-// first, so that frames arriving together derive a key once.
+// first, so that frames arriving together derive a key once. Each stream's replay window lives (and is forgotten) with
+// the generation, like its key.
 class Generation {
   #hkdfKey;
   #keys = new Map();
+  #windows = new Map();
 
   constructor(hkdfKey, senderIndex, gen) {
     this.#hkdfKey = hkdfKey;
@@ -319,6 +354,15 @@ class Generation {
       key.then((derived) => this.#keys.set(stream, derived), () => this.#keys.delete(stream));
     }
     return key;
+  }
+
+  acceptCounter(stream, ctr) {
+    let window = this.#windows.get(stream);
+    if (!window) {
+      window = new ReplayWindow();
+      this.#windows.set(stream, window);
+    }
+    return window.accept(ctr);
   }
 }
 
@@ -421,6 +465,24 @@ export class SframeKeyRing {
     }
     const generation = this.#senders.get(parts.senderIndex)?.get(parts.gen);
     return generation ? generation.keyFor(parts.stream) : undefined;
+  }
+
+  /**
+   * Records the counter of a frame that unprotect authenticated under kid; false when it is a replay (already
+   * accepted, or REPLAY_WINDOW or more behind the newest of that KID) or no key of the ring has that KID.
+   * @param {bigint | number} kid
+   * @param {bigint | number} ctr
+   * @returns {boolean}
+   */
+  acceptCounter(kid, ctr) {
+    let parts;
+    try {
+      parts = splitKid(kid);
+    } catch {
+      return false;
+    }
+    const generation = this.#senders.get(parts.senderIndex)?.get(parts.gen);
+    return generation ? generation.acceptCounter(parts.stream, ctr) : false;
   }
 
   /**

@@ -24,7 +24,7 @@ const counters = {
   decrypted: 0,
   sentInClear: 0,
   receivedInClear: 0,
-  dropped: { noSendKey: 0, undecryptable: 0, tampered: 0, malformed: 0, tooShort: 0 },
+  dropped: { noSendKey: 0, undecryptable: 0, tampered: 0, malformed: 0, tooShort: 0, replayed: 0 },
   byKind: { audio: { encrypted: 0, decrypted: 0 }, video: { encrypted: 0, decrypted: 0 } },
 };
 
@@ -128,6 +128,11 @@ async function decrypt(frame, controller, options) {
   if (!result.ok) {
     const reason = result.reason === 'unknown-kid' ? 'undecryptable' : result.reason === 'tampered' ? 'tampered' : 'malformed';
     counters.dropped[reason] += 1;
+    return;
+  }
+  // A frame the server (or anyone on the way) sends again authenticates like the first time: the counter tells.
+  if (!ring.acceptCounter(result.kid, result.ctr)) {
+    counters.dropped.replayed += 1;
     return;
   }
   noteGeneration(result.kid);
