@@ -457,14 +457,8 @@ export class SframeKeyRing {
    * @returns {SframeKey | Promise<SframeKey> | undefined}
    */
   lookup(kid) {
-    let parts;
-    try {
-      parts = splitKid(kid);
-    } catch {
-      return undefined;
-    }
-    const generation = this.#senders.get(parts.senderIndex)?.get(parts.gen);
-    return generation ? generation.keyFor(parts.stream) : undefined;
+    const found = this.#find(kid);
+    return found ? found.generation.keyFor(found.stream) : undefined;
   }
 
   /**
@@ -475,14 +469,20 @@ export class SframeKeyRing {
    * @returns {boolean}
    */
   acceptCounter(kid, ctr) {
+    const found = this.#find(kid);
+    return found ? found.generation.acceptCounter(found.stream, ctr) : false;
+  }
+
+  // The generation a KID names and its stream; undefined for a KID that is no KID of the contract or has no key here.
+  #find(kid) {
     let parts;
     try {
       parts = splitKid(kid);
     } catch {
-      return false;
+      return undefined;
     }
     const generation = this.#senders.get(parts.senderIndex)?.get(parts.gen);
-    return generation ? generation.acceptCounter(parts.stream, ctr) : false;
+    return generation ? { generation, stream: parts.stream } : undefined;
   }
 
   /**
