@@ -775,6 +775,8 @@ public sealed class MediaServer : IDisposable
     [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "A worker's failure must close its peer, not vanish in an unobserved task.")]
     private void RunDtls(MediaPeer peer, CancellationToken token)
     {
+        // A thread of its own (long-running): the handshake's public-key work yields to the media thread.
+        BackgroundPriority.LowerCurrentThread();
         DtlsSession? session = null;
         try
         {
