@@ -30,19 +30,9 @@ for package in janus gnuplot-nox; do
     is_installed "$package" || missing+=("$package")
 done
 command -v taskset >/dev/null 2>&1 || missing+=(util-linux)
-if ((${#missing[@]} > 0)); then
-    command -v apt-get >/dev/null 2>&1 || die "missing packages (${missing[*]}) and no apt-get to install them"
-    if ((EUID == 0)); then
-        as_root=()
-    elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-        as_root=(sudo -n)
-    else
-        die "packages ${missing[*]} must be installed, but this is not root and sudo -n is not available: apt-get install --no-install-recommends ${missing[*]}"
-    fi
-    say "installing ${missing[*]}"
-    "${as_root[@]}" apt-get update
-    "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
-fi
+# shellcheck source=tests/install-packages.sh
+source "$repo_root/tests/install-packages.sh"
+install_packages "${missing[@]}"
 command -v dotnet >/dev/null 2>&1 || die "the .NET SDK (see global.json) is not on PATH"
 
 cores="$(nproc)"

@@ -32,19 +32,9 @@ if [[ ! -d "$oidc_dir/node_modules/oidc-provider" ]] && ! command -v npm >/dev/n
 fi
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v dotnet >/dev/null 2>&1 || die "dotnet is not on PATH; install the .NET SDK named in global.json"
-if [[ ${#missing[@]} -gt 0 ]]; then
-    command -v apt-get >/dev/null 2>&1 || die "missing packages (${missing[*]}) and no apt-get to install them"
-    if [[ $(id -u) -eq 0 ]]; then
-        as_root=()
-    elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-        as_root=(sudo -n)
-    else
-        die "packages ${missing[*]} must be installed, but this is not root and sudo -n is not available. Install them first: apt-get install --no-install-recommends ${missing[*]}"
-    fi
-    say "apt-get install ${missing[*]}"
-    "${as_root[@]}" apt-get update
-    "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
-fi
+# shellcheck source=tests/install-packages.sh
+source "$repo_root/tests/install-packages.sh"
+install_packages "${missing[@]}"
 if [[ ! -d "$oidc_dir/node_modules/oidc-provider" ]]; then
     say "npm ci in tests/oidc-provider"
     (cd "$oidc_dir" && npm ci --no-audit --no-fund)
