@@ -104,14 +104,12 @@ public sealed class DtlsSession : IDisposable
                 }
                 catch (DtlsChannelClosedException)
                 {
-                    Volatile.Write(ref _closed, 1);
-                    return DtlsSessionEnd.ChannelClosed;
+                    return EndedWhileReceiving(DtlsSessionEnd.ChannelClosed);
                 }
                 catch (IOException)
                 {
                     // A fatal alert from the peer, or one BouncyCastle raised and already sent.
-                    Volatile.Write(ref _closed, 1);
-                    return DtlsSessionEnd.Failed;
+                    return EndedWhileReceiving(DtlsSessionEnd.Failed);
                 }
             }
         }
@@ -120,6 +118,13 @@ public sealed class DtlsSession : IDisposable
             Volatile.Write(ref _serving, 0);
         }
     }
+
+    /// <summary>
+    /// The receive failed. If <see cref="Close"/> got there first, the failure is only the record layer being shut under
+    /// the reading thread (BouncyCastle throws, or its transport reports the channel gone), and the end is a local close.
+    /// </summary>
+    private DtlsSessionEnd EndedWhileReceiving(DtlsSessionEnd otherwise) =>
+        Interlocked.Exchange(ref _closed, 1) != 0 ? DtlsSessionEnd.ClosedLocally : otherwise;
 
     /// <summary>
     /// Sends close_notify and ends the association; <see cref="Serve"/> returns <see cref="DtlsSessionEnd.ClosedLocally"/>.
