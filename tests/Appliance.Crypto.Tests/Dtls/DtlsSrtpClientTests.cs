@@ -154,7 +154,7 @@ public class DtlsSrtpClientTests
         var error = await CatchAsync<DtlsHandshakeException>(client);
 
         Assert.That(error.Reason, Is.EqualTo(DtlsHandshakeFailure.TimedOut));
-        Assert.That(stopwatch.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(0.9)).And.LessThan(TimeSpan.FromSeconds(3)));
+        Assert.That(stopwatch.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(0.9)).And.LessThan(TimeSpan.FromSeconds(5)), "well before the default 10 s");
         Assert.That(clientChannel.SentCount, Is.GreaterThanOrEqualTo(2), "the ClientHello and at least one retransmission");
         Assert.That(serverChannel.Receive(new byte[2048], 0), Is.GreaterThan(100), "a ClientHello reached the server side");
     }
@@ -169,7 +169,7 @@ public class DtlsSrtpClientTests
         var client = RunBlocking(() => DtlsSrtpClient.Connect(_clientIdentity, clientChannel, _serverIdentity.Sha256Fingerprint, GcmThenCm, cancellation.Token));
         await CatchAsync<OperationCanceledException>(client);
 
-        Assert.That(stopwatch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(2)));
+        Assert.That(stopwatch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(4)), "well before the 10 s handshake timeout");
     }
 
     [Test]

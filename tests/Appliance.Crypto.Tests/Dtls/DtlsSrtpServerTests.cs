@@ -221,7 +221,7 @@ public class DtlsSrtpServerTests
         stopwatch.Stop();
 
         Assert.That(error.Reason, Is.EqualTo(DtlsHandshakeFailure.TimedOut));
-        Assert.That(stopwatch.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(0.9)).And.LessThan(TimeSpan.FromSeconds(3)));
+        Assert.That(stopwatch.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(0.9)).And.LessThan(TimeSpan.FromSeconds(5)), "well before the default 10 s");
         Assert.That(server.SentCount, Is.Zero, "nothing is sent before a ClientHello");
     }
 
@@ -277,7 +277,7 @@ public class DtlsSrtpServerTests
         var accept = RunBlocking(() => DtlsSrtpServer.Accept(_serverIdentity, server, _clientIdentity.Sha256Fingerprint, GcmThenCm, cancellation.Token));
         await CatchAsync<OperationCanceledException>(accept);
 
-        Assert.That(stopwatch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(2)));
+        Assert.That(stopwatch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(4)), "well before the 10 s handshake timeout");
     }
 
     [Test]
