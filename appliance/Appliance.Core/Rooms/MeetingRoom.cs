@@ -25,6 +25,7 @@ public sealed class MeetingRoom
     private long _chatSequence;
     private long _admissions;
     private long _epoch;
+    private long _rosterRevision;
     private int _senderIndexes;
     private int _connections;
     private bool _locked;
@@ -235,7 +236,7 @@ public sealed class MeetingRoom
             if (isHost || direct)
             {
                 AdmitLocked(participant, media);
-                deliveries.Add(RosterTo(Audience.Admitted, except: participant));
+                deliveries.Add(RosterUpdate([participant], except: participant));
             }
             else
             {
@@ -360,7 +361,8 @@ public sealed class MeetingRoom
             AdmitLocked(target, media);
             return new RoomDecision
             {
-                Deliveries = [ToOne(target, new Admitted()), RosterTo(Audience.Admitted), LobbyToHosts()],
+                // The others hear of the one admitted; the admitted get the whole roster at the revision that adds them.
+                Deliveries = [ToOne(target, new Admitted()), RosterUpdate([target], except: target), FullRosterTo(target), LobbyToHosts()],
                 Media = media,
             };
         }
@@ -411,7 +413,7 @@ public sealed class MeetingRoom
             Forget(target, media);
             _refused.Add(target.Key);
             _epoch++;
-            return new RoomDecision { Deliveries = [told, RosterTo(Audience.Admitted)], Media = media };
+            return new RoomDecision { Deliveries = [told, RosterUpdate([], removed: [target])], Media = media };
         }
     }
 
@@ -620,7 +622,26 @@ public sealed class MeetingRoom
             }
 
             participant.HandRaised = raised;
-            return new RoomDecision { Deliveries = [RosterTo(Audience.Admitted)] };
+            return new RoomDecision { Deliveries = [RosterUpdate([participant])] };
+        }
+    }
+
+    /// <summary>
+    /// An admitted participant asks for the whole roster again (their client saw a revision missing); rate-limited,
+    /// because each answer is as large as the meeting.
+    /// </summary>
+    public RoomDecision SendRoster(RoomActor actor)
+    {
+        lock (_lock)
+        {
+            if (CheckAdmitted(actor, out var participant) is { } refusal)
+            {
+                return RoomDecision.Refuse(refusal);
+            }
+
+            return participant.RosterRequestLimit.TryTake(_time.GetUtcNow())
+                ? new RoomDecision { Deliveries = [FullRosterTo(participant)] }
+                : RoomDecision.Refuse(RoomRefusal.RateLimited);
         }
     }
 
@@ -633,14 +654,14 @@ public sealed class MeetingRoom
     {
         lock (_lock)
         {
-            var stopped = new List<string>();
+            var stopped = new List<Participant>();
             var media = new List<MediaChange>();
             foreach (var participant in _participants)
             {
                 if (participant.Media.ScreenSharing)
                 {
                     participant.Media = participant.Media with { ScreenSharing = false };
-                    stopped.Add(participant.Id);
+                    stopped.Add(participant);
                     if (participant.MediaJoined)
                     {
                         media.Add(new MediaStateChanged(participant.View(), participant.Media));
@@ -650,7 +671,7 @@ public sealed class MeetingRoom
 
             return stopped.Count == 0 || _ended
                 ? (RoomDecision.Nothing, [])
-                : (new RoomDecision { Deliveries = [RosterTo(Audience.Admitted)], Media = media }, stopped);
+                : (new RoomDecision { Deliveries = [RosterUpdate(stopped.Where(p => p.State == PresenceState.Admitted).ToList())], Media = media }, stopped.Select(p => p.Id).ToList());
         }
     }
 
@@ -696,7 +717,7 @@ public sealed class MeetingRoom
             participant.Media = state;
             return new RoomDecision
             {
-                Deliveries = [RosterTo(Audience.Admitted)],
+                Deliveries = [RosterUpdate([participant])],
                 Media = participant.MediaJoined ? [new MediaStateChanged(participant.View(), state)] : [],
             };
         }
@@ -762,7 +783,7 @@ public sealed class MeetingRoom
 
         if (!wasConnected || (keyChanged && participant.State == PresenceState.Admitted))
         {
-            deliveries.Add(participant.State == PresenceState.Admitted ? RosterTo(Audience.Admitted, except: participant) : LobbyToHosts());
+            deliveries.Add(participant.State == PresenceState.Admitted ? RosterUpdate([participant], except: participant) : LobbyToHosts());
         }
 
         var media = new List<MediaChange>();
@@ -796,6 +817,7 @@ public sealed class MeetingRoom
         Room = InfoLocked(),
         Roster = participant.State == PresenceState.Admitted ? RosterLocked() : [],
         Encryption = EncryptionLocked(),
+        RosterRevision = _rosterRevision,
         Lobby = participant.Role == RoomRole.Host ? LobbyLocked() : [],
         MissedChat = missedChat,
     };
@@ -851,9 +873,10 @@ public sealed class MeetingRoom
     private List<Delivery> ChangesAfterDeparture(IReadOnlyList<Participant> departed)
     {
         var deliveries = new List<Delivery>();
-        if (departed.Any(p => p.State == PresenceState.Admitted))
+        var admitted = departed.Where(p => p.State == PresenceState.Admitted).ToList();
+        if (admitted.Count > 0)
         {
-            deliveries.Add(RosterTo(Audience.Admitted));
+            deliveries.Add(RosterUpdate([], removed: admitted));
         }
 
         if (departed.Any(p => p.State == PresenceState.Lobby))
@@ -866,7 +889,7 @@ public sealed class MeetingRoom
 
     // What the others must hear when one participant's connection changes.
     private Delivery ChangeOf(Participant participant) =>
-        participant.State == PresenceState.Admitted ? RosterTo(Audience.Admitted) : LobbyToHosts();
+        participant.State == PresenceState.Admitted ? RosterUpdate([participant]) : LobbyToHosts();
 
     private bool TryActor(RoomActor actor, out Participant participant)
     {
@@ -936,7 +959,20 @@ public sealed class MeetingRoom
             .Select(p => new LobbyEntryView(p.Id, p.DisplayName, p.Kind, p.EnteredAt, p.Connected, p.LobbyNotes.ToList()))
             .ToList();
 
-    private Delivery RosterTo(Audience audience, Participant? except = null) => Deliver(audience, new RosterChanged(RosterLocked(), EncryptionLocked()), except);
+    // Every change of the roster is one revision, told to every connected admitted participant but the one who gets the
+    // whole roster at this revision instead (in the welcome, or just after being admitted).
+    private Delivery RosterUpdate(IReadOnlyList<Participant> changed, IReadOnlyList<Participant>? removed = null, Participant? except = null)
+    {
+        var update = new RosterUpdated(
+            changed.Select(p => p.View()).ToList(),
+            removed?.Select(p => p.Id).ToList() ?? [],
+            EncryptionLocked(),
+            ++_rosterRevision);
+        return Deliver(Audience.Admitted, update, except);
+    }
+
+    private Delivery FullRosterTo(Participant participant) =>
+        ToOne(participant, new RosterChanged(RosterLocked(), EncryptionLocked(), _rosterRevision));
 
     // Encrypted when everyone admitted has a key; an empty room has nothing to protect and says so.
     private RoomEncryption EncryptionLocked()
@@ -1040,6 +1076,8 @@ public sealed class MeetingRoom
         public SlidingWindow ChatLimit { get; } = new(limits.ChatMessagesPerWindow, limits.ChatWindow);
 
         public SlidingWindow LobbyLimit { get; } = new(limits.LobbyMessagesPerWindow, limits.LobbyWindow);
+
+        public SlidingWindow RosterRequestLimit { get; } = new(limits.RosterRequestsPerWindow, limits.RosterRequestWindow);
 
         public ParticipantView View() => new(Id, DisplayName, Kind, Role, InvitationId, State, HandRaised, Media, Connected, PublicKey, SenderIndex);
     }

@@ -143,6 +143,9 @@ public sealed record RoomEntry
     /// <summary>The end-to-end encryption state that goes with <see cref="Roster"/>.</summary>
     public RoomEncryption Encryption { get; init; } = new(false, 0);
 
+    /// <summary>The roster revision that goes with <see cref="Roster"/> (updates that follow carry the next ones).</summary>
+    public long RosterRevision { get; init; }
+
     /// <summary>For hosts: who waits in the lobby.</summary>
     public IReadOnlyList<LobbyEntryView> Lobby { get; init; } = [];
 

@@ -182,6 +182,7 @@ public sealed class SignallingHub : BackgroundService
                 LockMessage locking => room.SetLocked(actor, locking.Locked),
                 EndMessage => room.End(actor),
                 LeaveMessage => room.Leave(actor),
+                RosterRequestMessage => room.SendRoster(actor),
                 _ => throw new InvalidOperationException("Unhandled message type " + message.Type),
             };
 
