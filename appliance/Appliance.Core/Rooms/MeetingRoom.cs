@@ -22,6 +22,7 @@ public sealed class MeetingRoom
     private readonly Dictionary<string, Participant> _byResumeHash = new(StringComparer.Ordinal);
     private readonly HashSet<string> _refused = new(StringComparer.Ordinal);
     private readonly Queue<ChatMessage> _recentChat = new();
+    private readonly List<Participant> _rosterSoon = [];
     private long _chatSequence;
     private long _admissions;
     private long _epoch;
@@ -622,7 +623,19 @@ public sealed class MeetingRoom
             }
 
             participant.HandRaised = raised;
-            return new RoomDecision { Deliveries = [RosterUpdate([participant])] };
+            return RosterSoon(participant, []);
+        }
+    }
+
+    /// <summary>
+    /// Tells everyone the hands and media flags changed since the last roster update (see
+    /// <see cref="RoomDecision.RosterSoon"/>), in one update; nothing when they went out with another change meanwhile.
+    /// </summary>
+    public RoomDecision FlushRoster()
+    {
+        lock (_lock)
+        {
+            return _rosterSoon.Count == 0 || _ended ? RoomDecision.Nothing : new RoomDecision { Deliveries = [RosterUpdate([])] };
         }
     }
 
@@ -715,11 +728,7 @@ public sealed class MeetingRoom
             }
 
             participant.Media = state;
-            return new RoomDecision
-            {
-                Deliveries = [RosterUpdate([participant])],
-                Media = participant.MediaJoined ? [new MediaStateChanged(participant.View(), state)] : [],
-            };
+            return RosterSoon(participant, participant.MediaJoined ? [new MediaStateChanged(participant.View(), state)] : []);
         }
     }
 
@@ -961,14 +970,30 @@ public sealed class MeetingRoom
 
     // Every change of the roster is one revision, told to every connected admitted participant but the one who gets the
     // whole roster at this revision instead (in the welcome, or just after being admitted).
+    // Flags that waited to be told (RosterSoon) go with it, so that nothing older arrives after a newer change.
     private Delivery RosterUpdate(IReadOnlyList<Participant> changed, IReadOnlyList<Participant>? removed = null, Participant? except = null)
     {
+        var waiting = _rosterSoon.Where(p => p.State == PresenceState.Admitted && _byId.ContainsKey(p.Id) && !changed.Contains(p));
         var update = new RosterUpdated(
-            changed.Select(p => p.View()).ToList(),
+            changed.Concat(waiting).Select(p => p.View()).ToList(),
             removed?.Select(p => p.Id).ToList() ?? [],
             EncryptionLocked(),
             ++_rosterRevision);
+        _rosterSoon.Clear();
         return Deliver(Audience.Admitted, update, except);
+    }
+
+    // Hands and media flags of many people change at the same moment (everyone mutes as a talk starts, every browser
+    // reports its devices as it joins): the edge calls FlushRoster a moment later, and everyone gets one update for them
+    // all. Drops and returns are never held back: the senders' keys depend on seeing someone come back.
+    private RoomDecision RosterSoon(Participant participant, IReadOnlyList<MediaChange> media)
+    {
+        if (!_rosterSoon.Contains(participant))
+        {
+            _rosterSoon.Add(participant);
+        }
+
+        return new RoomDecision { Media = media, RosterSoon = true };
     }
 
     private Delivery FullRosterTo(Participant participant) =>

@@ -430,18 +430,21 @@ public sealed class MeetingRoomTests
 
         var hand = Allowed(scenario.Room.SetHand(bo.Actor, true));
         var media = Allowed(scenario.Room.SetMediaState(bo.Actor, new MediaState(AudioMuted: false, VideoMuted: true, ScreenSharing: true)));
+        var flushed = Allowed(scenario.Room.FlushRoster());
 
-        var (update, recipients) = Single<RosterUpdated>(media);
+        var (update, recipients) = Single<RosterUpdated>(flushed);
         var boInRoster = update.Changed.Single();
         Assert.Multiple(() =>
         {
-            Assert.That(Single<RosterUpdated>(hand).Event.Changed.Single(p => p.Id == bo.Id).HandRaised, Is.True);
-            Assert.That(Single<RosterUpdated>(media).Event.Revision, Is.EqualTo(Single<RosterUpdated>(hand).Event.Revision + 1));
+            Assert.That(hand.Deliveries.Concat(media.Deliveries), Is.Empty, "flags wait a moment for others'");
+            Assert.That(hand.RosterSoon && media.RosterSoon, Is.True, "and the edge is asked to flush them");
             Assert.That(recipients, Is.EquivalentTo(new[] { host.Id, bo.Id }));
             Assert.That(boInRoster.HandRaised, Is.True);
             Assert.That(boInRoster.Media, Is.EqualTo(new MediaState(false, true, true)));
-            Assert.That(media.Media.OfType<MediaStateChanged>().Single().State.ScreenSharing, Is.True);
-            Assert.That(Single<RosterUpdated>(Allowed(scenario.Room.SetHand(bo.Actor, false))).Event.Changed.Single(p => p.Id == bo.Id).HandRaised, Is.False);
+            Assert.That(media.Media.OfType<MediaStateChanged>().Single().State.ScreenSharing, Is.True, "the media plane hears at once");
+            Assert.That(scenario.Room.FlushRoster().Deliveries, Is.Empty, "nothing more to tell");
+            Allowed(scenario.Room.SetHand(bo.Actor, false));
+            Assert.That(Single<RosterUpdated>(Allowed(scenario.Room.FlushRoster())).Event.Changed.Single(p => p.Id == bo.Id).HandRaised, Is.False);
         });
     }
 

@@ -18,13 +18,12 @@ public sealed class RosterRevisionTests
         var eva = scenario.Admitted(host, "Eva Berg");
         var start = scenario.Room.Roster().Count;
 
-        var updates = new[]
-        {
-            Allowed(scenario.Room.SetHand(bo.Actor, true)),
-            Allowed(scenario.Room.SetMediaState(eva.Actor, new MediaState(false, false, false))),
-            Allowed(scenario.Room.Disconnect(eva.Actor)),
-            Allowed(scenario.Room.Leave(bo.Actor)),
-        }.Select(d => Single<RosterUpdated>(d).Event).ToList();
+        Allowed(scenario.Room.SetHand(bo.Actor, true));
+        var hand = Allowed(scenario.Room.FlushRoster());
+        Allowed(scenario.Room.SetMediaState(eva.Actor, new MediaState(false, false, false)));
+        var media = Allowed(scenario.Room.FlushRoster());
+        var updates = new[] { hand, media, Allowed(scenario.Room.Disconnect(eva.Actor)), Allowed(scenario.Room.Leave(bo.Actor)) }
+            .Select(d => Single<RosterUpdated>(d).Event).ToList();
 
         Assert.Multiple(() =>
         {
@@ -45,7 +44,7 @@ public sealed class RosterRevisionTests
         var host = scenario.Host();
         var bo = scenario.Admitted(host, "Bo Hansen");
         var waiting = scenario.Waiting("Eva Berg");
-        var last = Single<RosterUpdated>(Allowed(scenario.Room.SetHand(bo.Actor, true))).Event.Revision;
+        var last = Single<RosterUpdated>(Allowed(scenario.Room.Disconnect(host.Actor))).Event.Revision;
 
         var (roster, recipients) = Single<RosterChanged>(Allowed(scenario.Room.SendRoster(bo.Actor)));
         Allowed(scenario.Room.SendRoster(bo.Actor));
@@ -61,6 +60,36 @@ public sealed class RosterRevisionTests
             Assert.That(third.Refusal, Is.EqualTo(RoomRefusal.RateLimited));
             Assert.That(scenario.Room.SendRoster(bo.Actor).Refusal, Is.Null, "allowed again after the window");
             Assert.That(scenario.Room.SendRoster(waiting.Actor).Refusal, Is.EqualTo(RoomRefusal.NotAdmitted), "the lobby does not see who is inside");
+        });
+    }
+
+    [Test]
+    public void Hands_and_flags_of_many_go_out_as_one_update_or_with_the_next_other_change()
+    {
+        var scenario = new RoomScenario();
+        var host = scenario.Host();
+        var bo = scenario.Admitted(host, "Bo Hansen");
+        var eva = scenario.Admitted(host, "Eva Berg");
+        var ida = scenario.Admitted(host, "Ida Holm");
+
+        Allowed(scenario.Room.SetHand(bo.Actor, true));
+        Allowed(scenario.Room.SetMediaState(eva.Actor, new MediaState(false, true, false)));
+        Allowed(scenario.Room.SetHand(bo.Actor, false));
+        var together = Single<RosterUpdated>(Allowed(scenario.Room.FlushRoster())).Event;
+        Allowed(scenario.Room.SetHand(eva.Actor, true));
+        Allowed(scenario.Room.SetHand(ida.Actor, true));
+        var withTheLeave = Single<RosterUpdated>(Allowed(scenario.Room.Leave(ida.Actor))).Event;
+        var afterwards = scenario.Room.FlushRoster();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(together.Changed.Select(p => p.Id), Is.EqualTo(new[] { bo.Id, eva.Id }));
+            Assert.That(together.Changed[0].HandRaised, Is.False, "as they are when told");
+            Assert.That(together.Changed[1].Media.AudioMuted, Is.False);
+            Assert.That(withTheLeave.Removed, Is.EqualTo(new[] { ida.Id }));
+            Assert.That(withTheLeave.Changed.Select(p => p.Id), Is.EqualTo(new[] { eva.Id }), "the waiting hand goes with the next update; the one gone is not named");
+            Assert.That(withTheLeave.Revision, Is.EqualTo(together.Revision + 1));
+            Assert.That(afterwards.Deliveries, Is.Empty, "already told");
         });
     }
 

@@ -9,7 +9,8 @@ namespace Appliance.Host.Tests.Signalling;
 /// <summary>
 /// The roster travels as changes (PROTOCOL.md, <c>roster-update</c>): in a meeting of 60 a join, a leave, a removal, a
 /// hand or a mute costs each of the others one small message naming only who changed, at the next revision; whoever has
-/// no roster (the one entering, the one coming back, the one who asks) gets the whole list once.
+/// no roster (the one entering, the one coming back, the one who asks) gets the whole list once. Hands and media flags
+/// changed at the same moment go out together.
 /// </summary>
 public sealed class RosterUpdateTests
 {
@@ -78,25 +79,32 @@ public sealed class RosterUpdateTests
     }
 
     [Test]
-    public async Task Hand_and_mute_send_everyone_an_update_with_only_that_participant()
+    public async Task Hand_and_mute_send_everyone_updates_with_only_that_participant_one_revision_each()
     {
         var bo = _guests[0];
         var revisions = Everyone().ToDictionary(p => p.Id, p => Revision(p.Socket.Roster));
+        var read = Everyone().ToDictionary(p => p.Id, p => p.Socket.Seen.Count);
 
         await bo.Socket.SendAsync("hand", new { raised = true });
         await bo.Socket.SendAsync("media-state", new { audioMuted = true, videoMuted = false, screenSharing = false });
-        var seen = await UpdatesSinceAsync(Everyone().OrderBy(p => p.Id != bo.Id));
+        var seen = new Dictionary<string, List<JsonElement>>(StringComparer.Ordinal);
+        foreach (var person in Everyone())
+        {
+            await person.Socket.ExpectRosterAsync(r => !InRoster(r, bo.Id).GetProperty("videoMuted").GetBoolean());
+            await person.Socket.DrainAsync();
+            seen[person.Id] = person.Socket.Seen.Skip(read[person.Id]).ToList();
+        }
 
         Assert.Multiple(() =>
         {
             foreach (var (id, messages) in seen)
             {
+                // One update for both as a rule (50 ms apart at most); two when a busy machine read them further apart.
                 var updates = messages.Where(m => TestSocket.TypeOf(m) == "roster-update").ToList();
-                Assert.That(updates, Has.Count.EqualTo(2), id);
+                Assert.That(updates, Has.Count.InRange(1, 2), id);
                 Assert.That(updates.Select(RosterIds), Is.All.EqualTo(new[] { bo.Id }), id);
-                Assert.That(updates.Select(u => u.GetProperty("revision").GetInt64()), Is.EqualTo(new[] { revisions[id] + 1, revisions[id] + 2 }), $"{id}: one revision per update");
-                Assert.That(updates[0].GetProperty("participants")[0].GetProperty("handRaised").GetBoolean(), Is.True);
-                Assert.That(updates[1].GetProperty("participants")[0].GetProperty("videoMuted").GetBoolean(), Is.False);
+                Assert.That(updates.Select(u => u.GetProperty("revision").GetInt64()), Is.EqualTo(Enumerable.Range(1, updates.Count).Select(n => revisions[id] + n)), $"{id}: one revision per update");
+                Assert.That(updates[^1].GetProperty("participants")[0].GetProperty("handRaised").GetBoolean(), Is.True, "the hand and the flags as they are");
             }
 
             var roster = _hostIn.Socket.Roster;
