@@ -22,9 +22,11 @@ public sealed class MeetingRoom
     private readonly Dictionary<string, Participant> _byResumeHash = new(StringComparer.Ordinal);
     private readonly HashSet<string> _refused = new(StringComparer.Ordinal);
     private readonly Queue<ChatMessage> _recentChat = new();
+    private readonly List<Participant> _rosterSoon = [];
     private long _chatSequence;
     private long _admissions;
     private long _epoch;
+    private long _rosterRevision;
     private int _senderIndexes;
     private int _connections;
     private bool _locked;
@@ -235,7 +237,7 @@ public sealed class MeetingRoom
             if (isHost || direct)
             {
                 AdmitLocked(participant, media);
-                deliveries.Add(RosterTo(Audience.Admitted, except: participant));
+                deliveries.Add(RosterUpdate([participant], except: participant));
             }
             else
             {
@@ -360,7 +362,8 @@ public sealed class MeetingRoom
             AdmitLocked(target, media);
             return new RoomDecision
             {
-                Deliveries = [ToOne(target, new Admitted()), RosterTo(Audience.Admitted), LobbyToHosts()],
+                // The others hear of the one admitted; the admitted get the whole roster at the revision that adds them.
+                Deliveries = [ToOne(target, new Admitted()), RosterUpdate([target], except: target), FullRosterTo(target), LobbyToHosts()],
                 Media = media,
             };
         }
@@ -411,7 +414,7 @@ public sealed class MeetingRoom
             Forget(target, media);
             _refused.Add(target.Key);
             _epoch++;
-            return new RoomDecision { Deliveries = [told, RosterTo(Audience.Admitted)], Media = media };
+            return new RoomDecision { Deliveries = [told, RosterUpdate([], removed: [target])], Media = media };
         }
     }
 
@@ -620,7 +623,38 @@ public sealed class MeetingRoom
             }
 
             participant.HandRaised = raised;
-            return new RoomDecision { Deliveries = [RosterTo(Audience.Admitted)] };
+            return RosterSoon(participant, []);
+        }
+    }
+
+    /// <summary>
+    /// Tells everyone the hands and media flags changed since the last roster update (see
+    /// <see cref="RoomDecision.RosterSoon"/>), in one update; nothing when they went out with another change meanwhile.
+    /// </summary>
+    public RoomDecision FlushRoster()
+    {
+        lock (_lock)
+        {
+            return _rosterSoon.Count == 0 || _ended ? RoomDecision.Nothing : new RoomDecision { Deliveries = [RosterUpdate([])] };
+        }
+    }
+
+    /// <summary>
+    /// An admitted participant asks for the whole roster again (their client saw a revision missing); rate-limited,
+    /// because each answer is as large as the meeting.
+    /// </summary>
+    public RoomDecision SendRoster(RoomActor actor)
+    {
+        lock (_lock)
+        {
+            if (CheckAdmitted(actor, out var participant) is { } refusal)
+            {
+                return RoomDecision.Refuse(refusal);
+            }
+
+            return participant.RosterRequestLimit.TryTake(_time.GetUtcNow())
+                ? new RoomDecision { Deliveries = [FullRosterTo(participant)] }
+                : RoomDecision.Refuse(RoomRefusal.RateLimited);
         }
     }
 
@@ -633,14 +667,14 @@ public sealed class MeetingRoom
     {
         lock (_lock)
         {
-            var stopped = new List<string>();
+            var stopped = new List<Participant>();
             var media = new List<MediaChange>();
             foreach (var participant in _participants)
             {
                 if (participant.Media.ScreenSharing)
                 {
                     participant.Media = participant.Media with { ScreenSharing = false };
-                    stopped.Add(participant.Id);
+                    stopped.Add(participant);
                     if (participant.MediaJoined)
                     {
                         media.Add(new MediaStateChanged(participant.View(), participant.Media));
@@ -650,7 +684,7 @@ public sealed class MeetingRoom
 
             return stopped.Count == 0 || _ended
                 ? (RoomDecision.Nothing, [])
-                : (new RoomDecision { Deliveries = [RosterTo(Audience.Admitted)], Media = media }, stopped);
+                : (new RoomDecision { Deliveries = [RosterUpdate(stopped.Where(p => p.State == PresenceState.Admitted).ToList())], Media = media }, stopped.Select(p => p.Id).ToList());
         }
     }
 
@@ -694,11 +728,7 @@ public sealed class MeetingRoom
             }
 
             participant.Media = state;
-            return new RoomDecision
-            {
-                Deliveries = [RosterTo(Audience.Admitted)],
-                Media = participant.MediaJoined ? [new MediaStateChanged(participant.View(), state)] : [],
-            };
+            return RosterSoon(participant, participant.MediaJoined ? [new MediaStateChanged(participant.View(), state)] : []);
         }
     }
 
@@ -762,7 +792,7 @@ public sealed class MeetingRoom
 
         if (!wasConnected || (keyChanged && participant.State == PresenceState.Admitted))
         {
-            deliveries.Add(participant.State == PresenceState.Admitted ? RosterTo(Audience.Admitted, except: participant) : LobbyToHosts());
+            deliveries.Add(participant.State == PresenceState.Admitted ? RosterUpdate([participant], except: participant) : LobbyToHosts());
         }
 
         var media = new List<MediaChange>();
@@ -796,6 +826,7 @@ public sealed class MeetingRoom
         Room = InfoLocked(),
         Roster = participant.State == PresenceState.Admitted ? RosterLocked() : [],
         Encryption = EncryptionLocked(),
+        RosterRevision = _rosterRevision,
         Lobby = participant.Role == RoomRole.Host ? LobbyLocked() : [],
         MissedChat = missedChat,
     };
@@ -851,9 +882,10 @@ public sealed class MeetingRoom
     private List<Delivery> ChangesAfterDeparture(IReadOnlyList<Participant> departed)
     {
         var deliveries = new List<Delivery>();
-        if (departed.Any(p => p.State == PresenceState.Admitted))
+        var admitted = departed.Where(p => p.State == PresenceState.Admitted).ToList();
+        if (admitted.Count > 0)
         {
-            deliveries.Add(RosterTo(Audience.Admitted));
+            deliveries.Add(RosterUpdate([], removed: admitted));
         }
 
         if (departed.Any(p => p.State == PresenceState.Lobby))
@@ -866,7 +898,7 @@ public sealed class MeetingRoom
 
     // What the others must hear when one participant's connection changes.
     private Delivery ChangeOf(Participant participant) =>
-        participant.State == PresenceState.Admitted ? RosterTo(Audience.Admitted) : LobbyToHosts();
+        participant.State == PresenceState.Admitted ? RosterUpdate([participant]) : LobbyToHosts();
 
     private bool TryActor(RoomActor actor, out Participant participant)
     {
@@ -936,7 +968,36 @@ public sealed class MeetingRoom
             .Select(p => new LobbyEntryView(p.Id, p.DisplayName, p.Kind, p.EnteredAt, p.Connected, p.LobbyNotes.ToList()))
             .ToList();
 
-    private Delivery RosterTo(Audience audience, Participant? except = null) => Deliver(audience, new RosterChanged(RosterLocked(), EncryptionLocked()), except);
+    // Every change of the roster is one revision, told to every connected admitted participant but the one who gets the
+    // whole roster at this revision instead (in the welcome, or just after being admitted).
+    // Flags that waited to be told (RosterSoon) go with it, so that nothing older arrives after a newer change.
+    private Delivery RosterUpdate(IReadOnlyList<Participant> changed, IReadOnlyList<Participant>? removed = null, Participant? except = null)
+    {
+        var waiting = _rosterSoon.Where(p => p.State == PresenceState.Admitted && _byId.ContainsKey(p.Id) && !changed.Contains(p));
+        var update = new RosterUpdated(
+            changed.Concat(waiting).Select(p => p.View()).ToList(),
+            removed?.Select(p => p.Id).ToList() ?? [],
+            EncryptionLocked(),
+            ++_rosterRevision);
+        _rosterSoon.Clear();
+        return Deliver(Audience.Admitted, update, except);
+    }
+
+    // Hands and media flags of many people change at the same moment (everyone mutes as a talk starts, every browser
+    // reports its devices as it joins): the edge calls FlushRoster a moment later, and everyone gets one update for them
+    // all. Drops and returns are never held back: the senders' keys depend on seeing someone come back.
+    private RoomDecision RosterSoon(Participant participant, IReadOnlyList<MediaChange> media)
+    {
+        if (!_rosterSoon.Contains(participant))
+        {
+            _rosterSoon.Add(participant);
+        }
+
+        return new RoomDecision { Media = media, RosterSoon = true };
+    }
+
+    private Delivery FullRosterTo(Participant participant) =>
+        ToOne(participant, new RosterChanged(RosterLocked(), EncryptionLocked(), _rosterRevision));
 
     // Encrypted when everyone admitted has a key; an empty room has nothing to protect and says so.
     private RoomEncryption EncryptionLocked()
@@ -1040,6 +1101,8 @@ public sealed class MeetingRoom
         public SlidingWindow ChatLimit { get; } = new(limits.ChatMessagesPerWindow, limits.ChatWindow);
 
         public SlidingWindow LobbyLimit { get; } = new(limits.LobbyMessagesPerWindow, limits.LobbyWindow);
+
+        public SlidingWindow RosterRequestLimit { get; } = new(limits.RosterRequestsPerWindow, limits.RosterRequestWindow);
 
         public ParticipantView View() => new(Id, DisplayName, Kind, Role, InvitationId, State, HandRaised, Media, Connected, PublicKey, SenderIndex);
     }

@@ -106,6 +106,13 @@ public sealed record RoomDecision
     /// <summary>Changes for the media plane, in order.</summary>
     public IReadOnlyList<MediaChange> Media { get; init; } = [];
 
+    /// <summary>
+    /// The roster changed in a way that may wait a moment (a hand, media flags): call
+    /// <see cref="MeetingRoom.FlushRoster"/> shortly, so that changes of many people at the same moment go out as one
+    /// update. Any other roster update sent before then carries them too.
+    /// </summary>
+    public bool RosterSoon { get; init; }
+
     /// <summary>A refusal.</summary>
     public static RoomDecision Refuse(RoomRefusal refusal) => new() { Refusal = refusal };
 }
@@ -142,6 +149,9 @@ public sealed record RoomEntry
 
     /// <summary>The end-to-end encryption state that goes with <see cref="Roster"/>.</summary>
     public RoomEncryption Encryption { get; init; } = new(false, 0);
+
+    /// <summary>The roster revision that goes with <see cref="Roster"/> (updates that follow carry the next ones).</summary>
+    public long RosterRevision { get; init; }
 
     /// <summary>For hosts: who waits in the lobby.</summary>
     public IReadOnlyList<LobbyEntryView> Lobby { get; init; } = [];

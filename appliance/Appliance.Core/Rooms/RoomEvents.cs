@@ -3,10 +3,24 @@ namespace Appliance.Core.Rooms;
 /// <summary>Something the room tells participants. The edge turns each into one message on the wire.</summary>
 public abstract record RoomEvent;
 
-/// <summary>The admitted participants changed (someone came, left, raised a hand, muted, dropped …). The full list.</summary>
+/// <summary>
+/// The whole roster, for one who has none yet or lost track of it: a guest just admitted, or someone who asked for it
+/// after missing an update. Everyone else hears of changes as <see cref="RosterUpdated"/>.
+/// </summary>
 /// <param name="Participants">The admitted participants in order of admission.</param>
 /// <param name="Encryption">The meeting's end-to-end encryption state with this roster.</param>
-public sealed record RosterChanged(IReadOnlyList<ParticipantView> Participants, RoomEncryption? Encryption = null) : RoomEvent;
+/// <param name="Revision">The roster revision this list is; the next <see cref="RosterUpdated"/> carries one more.</param>
+public sealed record RosterChanged(IReadOnlyList<ParticipantView> Participants, RoomEncryption? Encryption = null, long Revision = 0) : RoomEvent;
+
+/// <summary>
+/// The admitted participants changed (someone came, left, raised a hand, muted, dropped …): only what changed, so that
+/// a change in a large meeting costs its size once rather than its square.
+/// </summary>
+/// <param name="Changed">Participants admitted or changed since the previous revision, as they are now.</param>
+/// <param name="Removed">Ids of participants no longer admitted.</param>
+/// <param name="Encryption">The meeting's end-to-end encryption state after the change.</param>
+/// <param name="Revision">One more than the revision before; a recipient who does not hold that one lost an update.</param>
+public sealed record RosterUpdated(IReadOnlyList<ParticipantView> Changed, IReadOnlyList<string> Removed, RoomEncryption Encryption, long Revision) : RoomEvent;
 
 /// <summary>The end-to-end encryption state of the admitted roster.</summary>
 /// <param name="Enabled">Every admitted participant has a public key, so media and chat are end-to-end encrypted.</param>

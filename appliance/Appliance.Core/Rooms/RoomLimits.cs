@@ -36,6 +36,15 @@ public sealed record RoomLimits
     /// <summary>The window for <see cref="LobbyMessagesPerWindow"/>.</summary>
     public TimeSpan LobbyWindow { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// Full rosters one participant may ask for per <see cref="RosterRequestWindow"/> (a client asks after it missed an
+    /// update; each answer is the size of the meeting).
+    /// </summary>
+    public int RosterRequestsPerWindow { get; init; } = 5;
+
+    /// <summary>The window for <see cref="RosterRequestsPerWindow"/>.</summary>
+    public TimeSpan RosterRequestWindow { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Lobby messages kept per waiting guest (the oldest go first).</summary>
     public int LobbyMessagesKept { get; init; } = 10;
 }

@@ -88,6 +88,7 @@ internal static class ClientMessageReader
         new("lock", MaxSmallBytes, [Field.Flag("locked")], f => new LockMessage(f.Flag("locked"))),
         new("end", MaxSmallBytes, [], _ => new EndMessage()),
         new("leave", MaxSmallBytes, [], _ => new LeaveMessage()),
+        new("roster-request", MaxSmallBytes, [], _ => new RosterRequestMessage()),
         new("ping", MaxSmallBytes, [], _ => new PingMessage()),
     }.ToFrozenDictionary(s => s.Type, StringComparer.Ordinal);
 

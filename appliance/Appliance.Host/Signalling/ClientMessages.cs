@@ -97,6 +97,12 @@ internal sealed record LeaveMessage : ClientMessage
     public override string Type => "leave";
 }
 
+/// <summary>Send me the whole roster (the client missed an update).</summary>
+internal sealed record RosterRequestMessage : ClientMessage
+{
+    public override string Type => "roster-request";
+}
+
 /// <summary>Are you there? (answered by pong).</summary>
 internal sealed record PingMessage : ClientMessage
 {

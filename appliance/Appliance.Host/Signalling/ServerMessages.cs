@@ -24,7 +24,8 @@ internal static class ServerMessages
     /// <param name="encryptionRequired">The meeting's level requires end-to-end encryption (said in every roster).</param>
     public static byte[] For(RoomEvent roomEvent, bool encryptionRequired = false) => roomEvent switch
     {
-        RosterChanged roster => Roster(roster.Participants, roster.Encryption ?? new RoomEncryption(false, 0), encryptionRequired),
+        RosterChanged roster => Roster(roster.Participants, roster.Encryption ?? new RoomEncryption(false, 0), encryptionRequired, roster.Revision),
+        RosterUpdated update => RosterUpdate(update, encryptionRequired),
         SenderKeyRelayed key => Write("e2ee-key", w =>
         {
             w.WriteString("from", key.FromParticipantId);
@@ -118,6 +119,7 @@ internal static class ServerMessages
             w.WriteBoolean("locked", room.Locked);
             w.WritePropertyName("roster");
             RosterArray(w, entry.Roster);
+            w.WriteNumber("rosterRevision", entry.RosterRevision);
             Encryption(w, entry.Encryption, level.EndToEndEncryptionRequired);
             w.WriteString("serverTime", Time(now));
         });
@@ -127,11 +129,29 @@ internal static class ServerMessages
     public static byte[] Lobby() => Write("lobby", _ => { });
 
     /// <summary>The admitted participants, and the meeting's end-to-end encryption state with them.</summary>
-    public static byte[] Roster(IReadOnlyList<ParticipantView> participants, RoomEncryption encryption, bool encryptionRequired) => Write("roster", w =>
+    public static byte[] Roster(IReadOnlyList<ParticipantView> participants, RoomEncryption encryption, bool encryptionRequired, long revision) => Write("roster", w =>
     {
+        w.WriteNumber("revision", revision);
         w.WritePropertyName("participants");
         RosterArray(w, participants);
         Encryption(w, encryption, encryptionRequired);
+    });
+
+    /// <summary>What changed in the roster since the revision before, with the encryption state after the change.</summary>
+    public static byte[] RosterUpdate(RosterUpdated update, bool encryptionRequired) => Write("roster-update", w =>
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        w.WriteNumber("revision", update.Revision);
+        w.WritePropertyName("participants");
+        RosterArray(w, update.Changed);
+        w.WriteStartArray("removed");
+        foreach (var id in update.Removed)
+        {
+            w.WriteStringValue(id);
+        }
+
+        w.WriteEndArray();
+        Encryption(w, update.Encryption, encryptionRequired);
     });
 
     private static void Encryption(Utf8JsonWriter w, RoomEncryption encryption, bool required)

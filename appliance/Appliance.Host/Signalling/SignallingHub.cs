@@ -27,6 +27,9 @@ public sealed class SignallingHub : BackgroundService
 {
     private const int GateCount = 64;
 
+    // How long hands and media flags wait to go out together with others' (MeetingRoom.FlushRoster).
+    private static readonly TimeSpan RosterBatch = TimeSpan.FromMilliseconds(50);
+
     private readonly MeetingRooms _rooms;
     private readonly JoinTickets _tickets;
     private readonly IMeetingStore _meetings;
@@ -42,6 +45,9 @@ public sealed class SignallingHub : BackgroundService
     private readonly Lock[] _gates = Enumerable.Range(0, GateCount).Select(_ => new Lock()).ToArray();
     private readonly ConcurrentDictionary<string, SignallingConnection> _routes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<SignallingConnection, byte> _open = new();
+
+    // Meetings whose room has a roster flush coming.
+    private readonly ConcurrentDictionary<string, byte> _rosterFlushes = new(StringComparer.Ordinal);
 
     // The effective controls of each open room's meeting, so that chat and media decisions need no store call; replaced
     // when a policy version is applied.
@@ -182,6 +188,7 @@ public sealed class SignallingHub : BackgroundService
                 LockMessage locking => room.SetLocked(actor, locking.Locked),
                 EndMessage => room.End(actor),
                 LeaveMessage => room.Leave(actor),
+                RosterRequestMessage => room.SendRoster(actor),
                 _ => throw new InvalidOperationException("Unhandled message type " + message.Type),
             };
 
@@ -612,6 +619,30 @@ public sealed class SignallingHub : BackgroundService
         foreach (var change in decision.Media)
         {
             QueueMedia(meetingId, change);
+        }
+
+        if (decision.RosterSoon && _rosterFlushes.TryAdd(meetingId, 0))
+        {
+            _ = FlushRosterSoonAsync(meetingId);
+        }
+    }
+
+    private async Task FlushRosterSoonAsync(string meetingId)
+    {
+        try
+        {
+            await Task.Delay(RosterBatch, _time);
+
+            // Taken off first: a change while this flush runs asks for the next one.
+            _rosterFlushes.TryRemove(meetingId, out _);
+            DispatchTo(meetingId, room => room.FlushRoster());
+        }
+#pragma warning disable CA1031 // Runs on its own: a failure is logged, and the next roster update carries the flags anyway.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            _rosterFlushes.TryRemove(meetingId, out _);
+            _logger.LogError(e, "Sending the roster flags of meeting {MeetingId} failed", meetingId);
         }
     }
 

@@ -93,13 +93,18 @@ public sealed class MeetingRoomTests
 
         var (_, told) = Single<Admitted>(decision);
         var (roster, rosterRecipients) = Single<RosterChanged>(decision);
+        var (update, updateRecipients) = Single<RosterUpdated>(decision);
         var (queue, queueRecipients) = Single<LobbyQueueChanged>(decision);
         Assert.Multiple(() =>
         {
             Assert.That(decision.Deliveries[0].Event, Is.TypeOf<Admitted>(), "the guest hears first");
             Assert.That(told, Is.EqualTo(new[] { second.Id }));
-            Assert.That(rosterRecipients, Is.EquivalentTo(new[] { host.Id, first.Id, second.Id }));
+            Assert.That(rosterRecipients, Is.EqualTo(new[] { second.Id }), "the whole roster only to the one admitted");
             Assert.That(roster.Participants.Select(p => p.DisplayName), Is.EqualTo(new[] { "Anna Jensen", "Bo Hansen", "Eva Berg" }));
+            Assert.That(updateRecipients, Is.EquivalentTo(new[] { host.Id, first.Id }));
+            Assert.That(update.Changed.Select(p => p.DisplayName), Is.EqualTo(new[] { "Eva Berg" }), "the others hear of the one admitted only");
+            Assert.That(update.Removed, Is.Empty);
+            Assert.That(roster.Revision, Is.EqualTo(update.Revision), "the whole roster is the revision of the update");
             Assert.That(queue.Waiting, Is.Empty);
             Assert.That(queueRecipients, Is.EqualTo(new[] { host.Id }));
             Assert.That(decision.Media.OfType<MediaJoin>().Single().Participant.Id, Is.EqualTo(second.Id));
@@ -137,12 +142,13 @@ public sealed class MeetingRoomTests
 
         var decision = Allowed(scenario.Room.Remove(host.Actor, bo.Id));
 
-        var (roster, recipients) = Single<RosterChanged>(decision);
+        var (update, recipients) = Single<RosterUpdated>(decision);
         Assert.Multiple(() =>
         {
             Assert.That(Single<Removed>(decision).Recipients, Is.EqualTo(new[] { bo.Id }));
             Assert.That(recipients, Is.EquivalentTo(new[] { host.Id, eva.Id }));
-            Assert.That(roster.Participants.Select(p => p.Id), Is.EqualTo(new[] { host.Id, eva.Id }));
+            Assert.That(update.Removed, Is.EqualTo(new[] { bo.Id }));
+            Assert.That(update.Changed, Is.Empty);
             Assert.That(decision.Media.OfType<MediaLeave>().Single().Participant.Id, Is.EqualTo(bo.Id));
             Assert.That(scenario.Room.Join(Guest("Bo Hansen")).Decision.Refusal, Is.EqualTo(RoomRefusal.Refused));
             Assert.That(scenario.Room.Chat(bo.Actor, "still here?").Refusal, Is.EqualTo(RoomRefusal.NotInRoom));
@@ -424,17 +430,21 @@ public sealed class MeetingRoomTests
 
         var hand = Allowed(scenario.Room.SetHand(bo.Actor, true));
         var media = Allowed(scenario.Room.SetMediaState(bo.Actor, new MediaState(AudioMuted: false, VideoMuted: true, ScreenSharing: true)));
+        var flushed = Allowed(scenario.Room.FlushRoster());
 
-        var (roster, recipients) = Single<RosterChanged>(media);
-        var boInRoster = roster.Participants.Single(p => p.Id == bo.Id);
+        var (update, recipients) = Single<RosterUpdated>(flushed);
+        var boInRoster = update.Changed.Single();
         Assert.Multiple(() =>
         {
-            Assert.That(Single<RosterChanged>(hand).Event.Participants.Single(p => p.Id == bo.Id).HandRaised, Is.True);
+            Assert.That(hand.Deliveries.Concat(media.Deliveries), Is.Empty, "flags wait a moment for others'");
+            Assert.That(hand.RosterSoon && media.RosterSoon, Is.True, "and the edge is asked to flush them");
             Assert.That(recipients, Is.EquivalentTo(new[] { host.Id, bo.Id }));
             Assert.That(boInRoster.HandRaised, Is.True);
             Assert.That(boInRoster.Media, Is.EqualTo(new MediaState(false, true, true)));
-            Assert.That(media.Media.OfType<MediaStateChanged>().Single().State.ScreenSharing, Is.True);
-            Assert.That(Single<RosterChanged>(Allowed(scenario.Room.SetHand(bo.Actor, false))).Event.Participants.Single(p => p.Id == bo.Id).HandRaised, Is.False);
+            Assert.That(media.Media.OfType<MediaStateChanged>().Single().State.ScreenSharing, Is.True, "the media plane hears at once");
+            Assert.That(scenario.Room.FlushRoster().Deliveries, Is.Empty, "nothing more to tell");
+            Allowed(scenario.Room.SetHand(bo.Actor, false));
+            Assert.That(Single<RosterUpdated>(Allowed(scenario.Room.FlushRoster())).Event.Changed.Single(p => p.Id == bo.Id).HandRaised, Is.False);
         });
     }
 
@@ -479,8 +489,8 @@ public sealed class MeetingRoomTests
 
         Assert.Multiple(() =>
         {
-            var (roster, recipients) = Single<RosterChanged>(dropped);
-            Assert.That(roster.Participants.Single(p => p.Id == bo.Id).Connected, Is.False, "the others see them reconnecting");
+            var (update, recipients) = Single<RosterUpdated>(dropped);
+            Assert.That(update.Changed.Single(p => p.Id == bo.Id).Connected, Is.False, "the others see them reconnecting");
             Assert.That(recipients, Is.EqualTo(new[] { host.Id }));
             Assert.That(resumed.Decision.Refusal, Is.Null);
             Assert.That(resumed.Participant!.Id, Is.EqualTo(bo.Id));
@@ -488,7 +498,9 @@ public sealed class MeetingRoomTests
             Assert.That(resumed.ResumeToken, Is.Not.EqualTo(bo.ResumeToken), "a new token every time");
             Assert.That(resumed.Connection, Is.Not.EqualTo(bo.Actor.Connection));
             Assert.That(resumed.MissedChat.Select(m => m.Text), Is.EqualTo(new[] { "during the drop" }));
-            Assert.That(Single<RosterChanged>(resumed.Decision).Event.Participants.Single(p => p.Id == bo.Id).Connected, Is.True);
+            Assert.That(Single<RosterUpdated>(resumed.Decision).Event.Changed.Single(p => p.Id == bo.Id).Connected, Is.True);
+            Assert.That(resumed.Roster.Select(p => p.Id), Is.EqualTo(new[] { host.Id, bo.Id }), "the one back gets the whole roster");
+            Assert.That(resumed.RosterRevision, Is.EqualTo(Single<RosterUpdated>(resumed.Decision).Event.Revision));
             Assert.That(resumed.Decision.Media.OfType<MediaReconnect>().Single().Participant.Id, Is.EqualTo(bo.Id));
             Assert.That(scenario.Room.Resume(bo.ResumeToken).Decision.Refusal, Is.EqualTo(RoomRefusal.UnknownResumeToken), "the old token is spent");
         });
@@ -526,7 +538,7 @@ public sealed class MeetingRoomTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(Single<RosterChanged>(expired).Event.Participants.Select(p => p.Id), Is.EqualTo(new[] { host.Id }));
+            Assert.That(Single<RosterUpdated>(expired).Event.Removed, Is.EqualTo(new[] { bo.Id }));
             Assert.That(expired.Media.OfType<MediaLeave>().Single().Participant.Id, Is.EqualTo(bo.Id));
             Assert.That(scenario.Room.Resume(bo.ResumeToken).Decision.Refusal, Is.EqualTo(RoomRefusal.UnknownResumeToken));
             Assert.That(scenario.Room.Join(Guest("Bo Hansen")).Participant!.State, Is.EqualTo(PresenceState.Lobby), "coming back later means the lobby again");
@@ -567,7 +579,7 @@ public sealed class MeetingRoomTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(Single<RosterChanged>(left).Event.Participants.Select(p => p.Id), Is.EqualTo(new[] { host.Id }));
+            Assert.That(Single<RosterUpdated>(left).Event.Removed, Is.EqualTo(new[] { bo.Id }));
             Assert.That(left.Media.OfType<MediaLeave>().Single().Participant.Id, Is.EqualTo(bo.Id));
             Assert.That(back.Decision.Refusal, Is.Null, "leaving is not being refused");
             Assert.That(back.Participant!.State, Is.EqualTo(PresenceState.Lobby));

@@ -65,7 +65,9 @@ public sealed class RoomEncryptionTests
             Assert.That(roster[ida.Id].SenderIndex, Is.EqualTo(4), "Bo's 2 is not given again");
             Assert.That(roster[eva.Id].PublicKey, Is.EqualTo("eva-new-key"));
             Assert.That(Epoch(scenario), Is.EqualTo(epochBeforeReload + 1), "a new key pair is a change of the roster");
-            Assert.That(Of<RosterChanged>(reloaded.Decision).Single().Recipients, Does.Not.Contain(eva.Id).And.Contain(host.Id));
+            Assert.That(Of<RosterUpdated>(reloaded.Decision).Single().Recipients, Does.Not.Contain(eva.Id).And.Contain(host.Id));
+            Assert.That(((RosterUpdated)Of<RosterUpdated>(reloaded.Decision).Single().Event).Changed.Single().PublicKey, Is.EqualTo("eva-new-key"));
+            Assert.That(((RosterUpdated)Of<RosterUpdated>(reloaded.Decision).Single().Event).Encryption.Epoch, Is.EqualTo(epochBeforeReload + 1), "the update carries the new epoch");
         });
     }
 
@@ -88,6 +90,7 @@ public sealed class RoomEncryptionTests
             Assert.That(withWaitingOldBrowser, Is.True, "the lobby hears nothing");
             Assert.That(withOldBrowser, Is.False);
             Assert.That(roster.Encryption, Is.EqualTo(new RoomEncryption(false, 2)));
+            Assert.That(Single<RosterUpdated>(admitted).Event.Encryption, Is.EqualTo(new RoomEncryption(false, 2)), "the others hear the same state");
             Assert.That(roster.Participants.Single(p => p.Id == old.Id).SenderIndex, Is.Null);
             Assert.That(scenario.Room.Encryption.Enabled, Is.True, "encrypted again once the old browser is gone");
         });

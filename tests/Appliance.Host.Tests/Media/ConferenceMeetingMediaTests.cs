@@ -95,7 +95,7 @@ public sealed class ConferenceMeetingMediaTests
 
         // The guest's hello had no fingerprint: admitted without media, so the count stays.
         await host.SendAsync("admit", new { participantId = guest.Id });
-        await guest.Socket.ExpectAsync("roster");
+        await guest.Socket.ExpectRosterAsync();
         var withGuest = media.SessionCount;
         await host.SendAsync("end");
         await host.ExpectAsync("ended");

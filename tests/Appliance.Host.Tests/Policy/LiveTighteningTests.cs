@@ -19,12 +19,12 @@ public sealed class LiveTighteningTests : PolicyRoomTestBase
         await host.Socket.SendAsync("admit", new { participantId = guest.Id });
         await guest.Socket.ExpectAsync("admitted");
         await guest.Socket.SendAsync("media-state", new { audioMuted = false, videoMuted = false, screenSharing = true });
-        await host.Socket.ExpectAsync("roster", r => InRoster(r, guest.Id).GetProperty("screenSharing").GetBoolean());
+        await host.Socket.ExpectRosterAsync(r => InRoster(r, guest.Id).GetProperty("screenSharing").GetBoolean());
 
         await TightenAsync(Appliance, "internal", c => c with { ScreenShareAllowed = false });
         var sharerTold = await guest.Socket.ExpectAsync("policy");
         // The room's new state first, then why.
-        var roster = await host.Socket.ExpectAsync("roster", r => !InRoster(r, guest.Id).GetProperty("screenSharing").GetBoolean());
+        var roster = await host.Socket.ExpectRosterAsync(r => !InRoster(r, guest.Id).GetProperty("screenSharing").GetBoolean());
         var hostTold = await host.Socket.ExpectAsync("policy");
         await guest.Socket.SendAsync("media-state", new { audioMuted = false, videoMuted = false, screenSharing = true });
         var again = await guest.Socket.ExpectAsync("error");

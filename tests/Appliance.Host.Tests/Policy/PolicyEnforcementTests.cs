@@ -157,7 +157,7 @@ public sealed class PolicyEnforcementTests : PolicyRoomTestBase
         await host.Socket.SendAsync("chat", new { text = "hello" });
         var chat = await host.Socket.ExpectAsync("error");
         await host.Socket.SendAsync("media-state", new { audioMuted = false, videoMuted = false, screenSharing = false });
-        var camera = await host.Socket.ExpectAsync("roster");
+        var camera = await host.Socket.ExpectRosterAsync();
 
         Assert.Multiple(() =>
         {

@@ -54,9 +54,9 @@ public sealed class EndToEndEncryptionSignallingTests
         await host.Socket.ExpectAsync("lobby-queue", q => WaitingIds(q).Count == 1);
 
         await host.Socket.SendAsync("admit", new { participantId = guest.Id });
-        var both = await host.Socket.ExpectAsync("roster", r => RosterIds(r).Count == 2);
+        var both = await host.Socket.ExpectRosterAsync(r => RosterIds(r).Count == 2);
         await guest.Socket.SendAsync("leave");
-        var alone = await host.Socket.ExpectAsync("roster", r => RosterIds(r).Count == 1);
+        var alone = await host.Socket.ExpectRosterAsync(r => RosterIds(r).Count == 1);
 
         var first = host.Welcome.GetProperty("e2ee");
         Assert.Multiple(() =>
@@ -84,7 +84,7 @@ public sealed class EndToEndEncryptionSignallingTests
         await host.Socket.ExpectAsync("lobby-queue", q => WaitingIds(q).Count == 1);
 
         await host.Socket.SendAsync("admit", new { participantId = guest.Id });
-        var roster = await host.Socket.ExpectAsync("roster", r => RosterIds(r).Count == 2);
+        var roster = await host.Socket.ExpectRosterAsync(r => RosterIds(r).Count == 2);
 
         Assert.Multiple(() =>
         {
@@ -181,7 +181,7 @@ public sealed class EndToEndEncryptionSignallingTests
         await third.Socket.ExpectAsync("chat");
         third.Socket.Drop();
         var resumed = Track(await TestSocket.ConnectAsync(_appliance));
-        await resumed.SendAsync("hello", new { resume = third.ResumeToken, lastChat = 0, e2eePublicKey = InRoster(await host.Socket.ExpectAsync("roster"), third.Id).GetProperty("publicKey").GetString() });
+        await resumed.SendAsync("hello", new { resume = third.ResumeToken, lastChat = 0, e2eePublicKey = InRoster(await host.Socket.ExpectRosterAsync(), third.Id).GetProperty("publicKey").GetString() });
         var replayed = await resumed.ExpectAsync("chat");
 
         Assert.Multiple(() =>
@@ -205,7 +205,7 @@ public sealed class EndToEndEncryptionSignallingTests
         _sockets.Add(guest.Socket);
         await host.Socket.ExpectAsync("lobby-queue", q => WaitingIds(q).Count == 1);
         await host.Socket.SendAsync("admit", new { participantId = guest.Id });
-        await host.Socket.ExpectAsync("roster", r => RosterIds(r).Count == 2);
+        await host.Socket.ExpectRosterAsync(r => RosterIds(r).Count == 2);
 
         await host.Socket.SendAsync("chat", new { @sealed = Base64Url(RandomNumberGenerator.GetBytes(40)) });
         var refused = await host.Socket.ExpectAsync("error");
@@ -273,17 +273,17 @@ public sealed class EndToEndEncryptionSignallingTests
         var (guest, invitation) = await GuestWithKeyAsync(meetingId, "Bo Hansen", guestKey);
         await host.Socket.ExpectAsync("lobby-queue", q => WaitingIds(q).Count == 1);
         await host.Socket.SendAsync("admit", new { participantId = guest.Id });
-        var before = await host.Socket.ExpectAsync("roster", r => RosterIds(r).Count == 2);
+        var before = await host.Socket.ExpectRosterAsync(r => RosterIds(r).Count == 2);
 
         guest.Socket.Drop();
-        await host.Socket.ExpectAsync("roster", r => !InRoster(r, guest.Id).GetProperty("connected").GetBoolean());
+        await host.Socket.ExpectRosterAsync(r => !InRoster(r, guest.Id).GetProperty("connected").GetBoolean());
         var resumed = Track(await TestSocket.ConnectAsync(_appliance));
         await resumed.SendAsync("hello", new { resume = guest.ResumeToken, e2eePublicKey = guestKey });
         var welcome = await resumed.ExpectAsync("welcome");
-        var back = await host.Socket.ExpectAsync("roster", r => InRoster(r, guest.Id).GetProperty("connected").GetBoolean());
+        var back = await host.Socket.ExpectRosterAsync(r => InRoster(r, guest.Id).GetProperty("connected").GetBoolean());
         var newKey = NewKey();
         var reloaded = await EnterWithKeyAsync(await GuestTicketAsync(_appliance, invitation), newKey);
-        var afterReload = await host.Socket.ExpectAsync("roster", r => InRoster(r, guest.Id).GetProperty("publicKey").GetString() == newKey);
+        var afterReload = await host.Socket.ExpectRosterAsync(r => InRoster(r, guest.Id).GetProperty("publicKey").GetString() == newKey);
 
         Assert.Multiple(() =>
         {
@@ -307,9 +307,9 @@ public sealed class EndToEndEncryptionSignallingTests
         await host.Socket.ExpectAsync("lobby-queue", q => WaitingIds(q).Count == 2);
         await host.Socket.SendAsync("admit", new { participantId = guest.Id });
         await host.Socket.SendAsync("admit", new { participantId = third.Id });
-        await host.Socket.ExpectAsync("roster", r => RosterIds(r).Count == 3);
-        await guest.Socket.ExpectAsync("roster", r => RosterIds(r).Count == 3);
-        await third.Socket.ExpectAsync("roster", r => RosterIds(r).Count == 3);
+        await host.Socket.ExpectRosterAsync(r => RosterIds(r).Count == 3);
+        await guest.Socket.ExpectRosterAsync(r => RosterIds(r).Count == 3);
+        await third.Socket.ExpectRosterAsync(r => RosterIds(r).Count == 3);
         return (host, guest, third);
     }
 

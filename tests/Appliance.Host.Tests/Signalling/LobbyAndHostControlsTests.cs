@@ -107,8 +107,8 @@ public sealed class LobbyAndHostControlsTests
 
         await host.Socket.SendAsync("admit", new { participantId = bo.Id });
         await bo.Socket.ExpectAsync("admitted");
-        var boRoster = await bo.Socket.ExpectAsync("roster");
-        var hostRoster = await host.Socket.ExpectAsync("roster");
+        var boRoster = await bo.Socket.ExpectRosterAsync();
+        var hostRoster = await host.Socket.ExpectRosterAsync();
         await host.Socket.SendAsync("reject", new { participantId = eva.Id });
         var rejected = await eva.Socket.ExpectAsync("rejected");
         var closed = await eva.Socket.ClosedAsync();
@@ -197,10 +197,10 @@ public sealed class LobbyAndHostControlsTests
         var bo = await AdmittedGuestAsync(host, meetingId, "Bo Hansen");
 
         await bo.Socket.SendAsync("hand", new { raised = true });
-        var hostSees = await host.Socket.ExpectAsync("roster", r => InRoster(r, bo.Id).GetProperty("handRaised").GetBoolean());
-        await bo.Socket.ExpectAsync("roster", r => InRoster(r, bo.Id).GetProperty("handRaised").GetBoolean());
+        var hostSees = await host.Socket.ExpectRosterAsync(r => InRoster(r, bo.Id).GetProperty("handRaised").GetBoolean());
+        await bo.Socket.ExpectRosterAsync(r => InRoster(r, bo.Id).GetProperty("handRaised").GetBoolean());
         await bo.Socket.SendAsync("media-state", new { audioMuted = false, videoMuted = true, screenSharing = true });
-        var media = await host.Socket.ExpectAsync("roster", r => InRoster(r, bo.Id).GetProperty("screenSharing").GetBoolean());
+        var media = await host.Socket.ExpectRosterAsync(r => InRoster(r, bo.Id).GetProperty("screenSharing").GetBoolean());
 
         Assert.Multiple(() =>
         {
@@ -238,8 +238,8 @@ public sealed class LobbyAndHostControlsTests
         await host.Socket.SendAsync("remove", new { participantId = bo.Id });
         var removed = await bo.Socket.ExpectAsync("removed");
         var closed = await bo.Socket.ClosedAsync();
-        var evaRoster = await eva.Socket.ExpectAsync("roster", r => !RosterIds(r).Contains(bo.Id));
-        var hostRoster = await host.Socket.ExpectAsync("roster", r => !RosterIds(r).Contains(bo.Id));
+        var evaRoster = await eva.Socket.ExpectRosterAsync(r => !RosterIds(r).Contains(bo.Id));
+        var hostRoster = await host.Socket.ExpectRosterAsync(r => !RosterIds(r).Contains(bo.Id));
 
         Assert.Multiple(() =>
         {
@@ -309,13 +309,13 @@ public sealed class LobbyAndHostControlsTests
         var before = await bo.Socket.ExpectAsync("chat");
 
         bo.Socket.Drop();
-        var reconnecting = await host.Socket.ExpectAsync("roster", r => RosterIds(r).Contains(bo.Id) && !InRoster(r, bo.Id).GetProperty("connected").GetBoolean());
+        var reconnecting = await host.Socket.ExpectRosterAsync(r => RosterIds(r).Contains(bo.Id) && !InRoster(r, bo.Id).GetProperty("connected").GetBoolean());
         await host.Socket.SendAsync("chat", new { text = "during the drop" });
         var back = Track(await TestSocket.ConnectAsync(_appliance));
         await back.SendAsync("hello", new { resume = bo.ResumeToken, lastChat = before.GetProperty("seq").GetInt64() });
         var welcome = await back.NextAsync();
         var missed = await back.ExpectAsync("chat");
-        var connected = await host.Socket.ExpectAsync("roster", r => InRoster(r, bo.Id).GetProperty("connected").GetBoolean());
+        var connected = await host.Socket.ExpectRosterAsync(r => InRoster(r, bo.Id).GetProperty("connected").GetBoolean());
         await back.SendAsync("chat", new { text = "I am back" });
         var fromBack = await host.Socket.ExpectAsync("chat", c => c.GetProperty("text").GetString() == "I am back");
         var oldTokenAgain = Track(await TestSocket.ConnectAsync(_appliance));
@@ -401,7 +401,7 @@ public sealed class LobbyAndHostControlsTests
 
         await bo.Socket.SendAsync("leave");
         var closed = await bo.Socket.ClosedAsync();
-        var roster = await host.Socket.ExpectAsync("roster", r => !RosterIds(r).Contains(bo.Id));
+        var roster = await host.Socket.ExpectRosterAsync(r => !RosterIds(r).Contains(bo.Id));
 
         Assert.That(closed, Is.EqualTo(WebSocketCloseStatus.NormalClosure));
         Assert.That(RosterIds(roster), Is.EqualTo(new[] { host.Id }));
@@ -414,8 +414,8 @@ public sealed class LobbyAndHostControlsTests
         await host.Socket.ExpectAsync("lobby-queue", q => WaitingIds(q).Contains(guest.Id));
         await host.Socket.SendAsync("admit", new { participantId = guest.Id });
         await guest.Socket.ExpectAsync("admitted");
-        await guest.Socket.ExpectAsync("roster");
-        await host.Socket.ExpectAsync("roster", r => RosterIds(r).Contains(guest.Id));
+        await guest.Socket.ExpectRosterAsync();
+        await host.Socket.ExpectRosterAsync(r => RosterIds(r).Contains(guest.Id));
         return guest;
     }
 

@@ -84,15 +84,15 @@ public sealed class MediaHookTests
         await host.Socket.SendAsync("admit", new { participantId = guest.Id });
         await guest.Socket.ExpectAsync("offer");
         await guest.Socket.SendAsync("media-state", new { audioMuted = false, videoMuted = false, screenSharing = true });
-        await host.Socket.ExpectAsync("roster", r => InRoster(r, guest.Id).GetProperty("screenSharing").GetBoolean());
+        await host.Socket.ExpectRosterAsync(r => InRoster(r, guest.Id).GetProperty("screenSharing").GetBoolean());
         guest.Socket.Drop();
-        await host.Socket.ExpectAsync("roster", r => !InRoster(r, guest.Id).GetProperty("connected").GetBoolean());
+        await host.Socket.ExpectRosterAsync(r => !InRoster(r, guest.Id).GetProperty("connected").GetBoolean());
         var back = Track(await TestSocket.ConnectAsync(_appliance));
         await back.SendAsync("hello", new { resume = guest.ResumeToken });
         await back.ExpectAsync("welcome");
         var reoffer = await back.ExpectAsync("offer");
         await back.SendAsync("leave");
-        await host.Socket.ExpectAsync("roster", r => !RosterIds(r).Contains(guest.Id));
+        await host.Socket.ExpectRosterAsync(r => !RosterIds(r).Contains(guest.Id));
         await host.Socket.SendAsync("end");
         await host.Socket.ExpectAsync("ended");
         await _media.WaitForAsync(meetingId, "end");

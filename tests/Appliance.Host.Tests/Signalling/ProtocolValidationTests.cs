@@ -205,7 +205,7 @@ public sealed class ProtocolValidationTests
         Track(guest.Socket);
         await host.Socket.ExpectAsync("lobby-queue", q => WaitingIds(q).Count == 1);
         await host.Socket.SendAsync("admit", new { participantId = guest.Id });
-        await guest.Socket.ExpectAsync("roster");
+        await guest.Socket.ExpectRosterAsync();
         var series = $"appliance_signalling_invalid_messages_total{{code=\"{code}\"}}";
         var before = await MetricAsync(_appliance, series);
 

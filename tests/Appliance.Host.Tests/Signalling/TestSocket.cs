@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Appliance.Host.Tests.Infrastructure;
 
@@ -18,6 +19,12 @@ internal sealed class TestSocket : IAsyncDisposable
     private readonly ClientWebSocket _socket;
     private readonly Channel<JsonElement> _incoming = Channel.CreateUnbounded<JsonElement>();
     private readonly List<JsonElement> _seen = [];
+
+    // The roster as a client holds it: the whole list from the welcome or a roster, each roster-update applied on top.
+    private readonly List<JsonElement> _roster = [];
+    private JsonElement _e2ee;
+    private long? _rosterRevision;
+    private long _receivedBytes;
     private readonly Task _receiving;
 
     private TestSocket(ClientWebSocket socket)
@@ -31,6 +38,21 @@ internal sealed class TestSocket : IAsyncDisposable
 
     /// <summary>The socket's state.</summary>
     public WebSocketState State => _socket.State;
+
+    /// <summary>Bytes of the messages the server sent on this socket so far (read or not).</summary>
+    public long ReceivedBytes => Interlocked.Read(ref _receivedBytes);
+
+    /// <summary>
+    /// The roster this client holds after every message taken so far, shaped like a <c>roster</c> message
+    /// (<c>revision</c>, <c>participants</c>, <c>e2ee</c>).
+    /// </summary>
+    public JsonElement Roster => JsonSerializer.SerializeToElement(new JsonObject
+    {
+        ["type"] = "roster",
+        ["revision"] = _rosterRevision,
+        ["participants"] = new JsonArray(_roster.Select(p => JsonNode.Parse(p.GetRawText())).ToArray()),
+        ["e2ee"] = _e2ee.ValueKind == JsonValueKind.Undefined ? null : JsonNode.Parse(_e2ee.GetRawText()),
+    });
 
     /// <summary>Every message taken from the socket so far, in order.</summary>
     public IReadOnlyList<JsonElement> Seen => _seen;
@@ -104,6 +126,7 @@ internal sealed class TestSocket : IAsyncDisposable
         {
             var message = await _incoming.Reader.ReadAsync(timeout.Token);
             _seen.Add(message);
+            TrackRoster(message);
             return message;
         }
         catch (OperationCanceledException)
@@ -125,6 +148,22 @@ internal sealed class TestSocket : IAsyncDisposable
             if (TypeOf(message) == type && (match is null || match(message)))
             {
                 return message;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Skips messages until a <c>roster</c> or <c>roster-update</c> leaves this client's roster (see <see cref="Roster"/>)
+    /// matching; returns that roster.
+    /// </summary>
+    public async Task<JsonElement> ExpectRosterAsync(Func<JsonElement, bool>? match = null)
+    {
+        while (true)
+        {
+            var message = await NextAsync();
+            if (TypeOf(message) is "roster" or "roster-update" && Roster is var roster && (match is null || match(roster)))
+            {
+                return roster;
             }
         }
     }
@@ -189,6 +228,56 @@ internal sealed class TestSocket : IAsyncDisposable
         _socket.Dispose();
     }
 
+    // Applies what the server says about the roster as the web client does; an update that does not follow the revision
+    // held is a lost update, which the server must never cause on a working connection.
+    private void TrackRoster(JsonElement message)
+    {
+        switch (TypeOf(message))
+        {
+            case "welcome" when message.TryGetProperty("rosterRevision", out var revision):
+                Replace(message.GetProperty("roster"), message.GetProperty("e2ee"), revision.GetInt64());
+                break;
+            case "roster":
+                Replace(message.GetProperty("participants"), message.GetProperty("e2ee"), message.GetProperty("revision").GetInt64());
+                break;
+            case "roster-update":
+                var next = message.GetProperty("revision").GetInt64();
+                if (next != _rosterRevision + 1)
+                {
+                    throw new AssertionException($"A roster-update of revision {next} came to a client holding revision {_rosterRevision?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}");
+                }
+
+                var removed = message.GetProperty("removed").EnumerateArray().Select(id => id.GetString()).ToHashSet(StringComparer.Ordinal);
+                _roster.RemoveAll(p => removed.Contains(IdOf(p)));
+                foreach (var changed in message.GetProperty("participants").EnumerateArray())
+                {
+                    var at = _roster.FindIndex(p => IdOf(p) == IdOf(changed));
+                    if (at >= 0)
+                    {
+                        _roster[at] = changed.Clone();
+                    }
+                    else
+                    {
+                        _roster.Add(changed.Clone());
+                    }
+                }
+
+                _e2ee = message.GetProperty("e2ee").Clone();
+                _rosterRevision = next;
+                break;
+        }
+    }
+
+    private void Replace(JsonElement participants, JsonElement e2ee, long revision)
+    {
+        _roster.Clear();
+        _roster.AddRange(participants.EnumerateArray().Select(p => p.Clone()));
+        _e2ee = e2ee.Clone();
+        _rosterRevision = revision;
+    }
+
+    private static string? IdOf(JsonElement participant) => participant.GetProperty("participantId").GetString();
+
     private async Task ReceiveAsync()
     {
         var buffer = new byte[128 * 1024];
@@ -210,6 +299,7 @@ internal sealed class TestSocket : IAsyncDisposable
                     return;
                 }
 
+                Interlocked.Add(ref _receivedBytes, length);
                 using var document = JsonDocument.Parse(buffer.AsMemory(0, length));
                 await _incoming.Writer.WriteAsync(document.RootElement.Clone());
             }

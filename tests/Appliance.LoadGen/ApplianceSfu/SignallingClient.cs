@@ -114,9 +114,10 @@ internal sealed class SignallingClient : IAsyncDisposable
                 }
 
                 var text = message.GetBuffer().AsMemory(0, (int)message.Length);
-                // Rosters and lobby queues grow with the meeting and go to everyone on every join: with hundreds of
-                // participants parsing them would be most of the generator's work, and only the host needs the queue.
-                if (!wantsLobbyQueue && StartsWithType(text.Span, "roster"u8) || !wantsLobbyQueue && StartsWithType(text.Span, "lobby-queue"u8))
+                // The generator keeps no roster: whole rosters (a joiner's, the size of the meeting) and the updates
+                // every join sends everyone are skipped unread; lobby queues grow with the lobby, and only the host
+                // needs them.
+                if (!wantsLobbyQueue && (StartsWithType(text.Span, "roster"u8) || StartsWithType(text.Span, "roster-update"u8) || StartsWithType(text.Span, "lobby-queue"u8)))
                 {
                     message.SetLength(0);
                     continue;

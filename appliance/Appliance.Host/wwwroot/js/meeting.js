@@ -13,6 +13,7 @@ import { loadTexts } from './texts.js';
 import { expose } from './debug.js';
 import { SenderKeys } from './e2ee/senderkeys.js';
 import { SecurityIndicator } from './security.js';
+import { Roster } from './roster.js';
 
 const AUTO_JOIN_KEY = 'appliance.autojoin';
 
@@ -79,6 +80,8 @@ async function start(room) {
     announce: $('e2ee-announce'),
   });
   let e2ee = { enabled: false, required: false, epoch: 0 };
+  // The whole roster, kept up to date from the server's updates; everything below reads it from here.
+  const held = new Roster();
   let roster = [];
   let showing = Promise.resolve();
 
@@ -133,18 +136,21 @@ async function start(room) {
     $('hand').textContent = t(handRaised ? 'room.hand.lower' : 'room.hand.raise');
   }
 
-  function enterMeeting(participants, encryption) {
+  function enterMeeting(withRoster) {
     const first = !admitted;
     admitted = true;
     show('lobby', false);
     show('meeting', true);
-    if (participants) onRoster(participants, encryption);
+    if (withRoster) onRoster();
     renderControls();
     sendState();
     if (first) $('meeting-title').focus();
   }
 
-  function onRoster(participants, encryption) {
+  // After every change of the held roster, which is complete: the security code is computed from all its keys.
+  function onRoster() {
+    const participants = held.participants;
+    const encryption = held.e2ee;
     roster = participants;
     if (encryption) e2ee = encryption;
     keys?.roster(participants, encryption);
@@ -190,7 +196,7 @@ async function start(room) {
     stage.setMe(message.participantId);
     show('queue', message.role === 'host');
     if (message.state === 'admitted') {
-      enterMeeting(message.roster, message.e2ee);
+      enterMeeting(held.replace(message.roster, message.e2ee, message.rosterRevision));
       say(t(reconnecting ? 'room.reconnected' : 'room.joined'));
     } else {
       show('lobby', true);
@@ -201,10 +207,15 @@ async function start(room) {
   });
   client.on('lobby', () => say($('lobby-title').textContent));
   client.on('admitted', () => {
-    enterMeeting(null);
+    enterMeeting(false);
     say(t('room.admitted'));
   });
-  client.on('roster', (message) => onRoster(message.participants, message.e2ee));
+  client.on('roster', (message) => { if (held.replace(message.participants, message.e2ee, message.revision)) onRoster(); });
+  client.on('roster-update', (message) => {
+    const result = held.apply(message);
+    if (result === 'applied') onRoster();
+    else if (result === 'ask') client.send('roster-request');
+  });
   client.on('e2ee-key', (message) => { keys?.receiveKey(message).catch((error) => console.warn('A sender key did not open', error)); });
   keys?.on('change', () => showEncryption());
   client.on('lobby-queue', (message) => {
