@@ -156,6 +156,19 @@ public interface IAuditLog
     /// <summary>Up to <paramref name="count"/> entries from <paramref name="fromSequence"/> on, in order.</summary>
     Task<IReadOnlyList<AuditEntry>> ReadAsync(long fromSequence, int count, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Up to <paramref name="count"/> entries that <paramref name="match"/> (all when null), from
+    /// <paramref name="fromSequence"/> on, oldest first. Reads only as far into the log as it takes to find them.
+    /// </summary>
+    Task<IReadOnlyList<AuditEntry>> ReadForwardAsync(long fromSequence, int count, Func<AuditEntry, bool>? match, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Up to <paramref name="count"/> entries that <paramref name="match"/> (all when null), from
+    /// <paramref name="throughSequence"/> (<see cref="long.MaxValue"/>: the newest) back, newest first. Reads the log from
+    /// that point backwards only as far as it takes to find them.
+    /// </summary>
+    Task<IReadOnlyList<AuditEntry>> ReadBackwardAsync(long throughSequence, int count, Func<AuditEntry, bool>? match, CancellationToken cancellationToken = default);
+
     /// <summary>Reads the whole stored log and checks every link and checkpoint (the admin action and CLI verb).</summary>
     Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken = default);
 }
