@@ -79,7 +79,7 @@ public static class ApplianceApp
         // The preset is checked before anything else opens: a mistyped id must stop the start, not install "basic".
         var policyOptions = builder.Configuration.GetSection(PolicyOptions.Section).Get<PolicyOptions>() ?? new PolicyOptions();
         var preset = policyOptions.ValidatedPreset();
-        builder.Services.AddSingleton(policyOptions);
+        builder.Services.AddSingleton(new FirstStartPolicy(preset, policyOptions.Source));
 
         // Opened here so that an unreadable log stops the start; handed to the container through a factory so that the
         // container disposes it (closing the file with a final signed checkpoint) when the host shuts down.
