@@ -54,6 +54,7 @@ public sealed class FileAuditLog : IAuditLog, IAsyncDisposable, IDisposable
     private readonly Lock _index = new();
     private readonly List<long> _entrySequences;
     private readonly List<long> _entryOffsets;
+    private readonly List<long> _entryTicks;
     private long _length;
     private long _bytesRead;
     private long _lastSequence;
@@ -72,6 +73,7 @@ public sealed class FileAuditLog : IAuditLog, IAsyncDisposable, IDisposable
         _lastCheckpoint = tail.Checkpoint;
         _entrySequences = tail.Sequences;
         _entryOffsets = tail.Offsets;
+        _entryTicks = tail.Ticks;
         _length = tail.Length;
     }
 
@@ -185,7 +187,7 @@ public sealed class FileAuditLog : IAuditLog, IAsyncDisposable, IDisposable
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             var entry = AuditChain.Seal(auditEvent, _lastSequence + 1, _time.GetUtcNow(), _lastHash);
-            await WriteLineAsync(AuditChain.FormatLine(entry), entry.Sequence).ConfigureAwait(false);
+            await WriteLineAsync(AuditChain.FormatLine(entry), entry).ConfigureAwait(false);
             _lastSequence = entry.Sequence;
             _lastHash = entry.Hash;
             if (_lastSequence - _lastCheckpoint >= _options.CheckpointEvery)
@@ -221,12 +223,12 @@ public sealed class FileAuditLog : IAuditLog, IAsyncDisposable, IDisposable
         ReadForwardAsync(fromSequence, count, null, cancellationToken);
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<AuditEntry>> ReadForwardAsync(long fromSequence, int count, Func<AuditEntry, bool>? match, CancellationToken cancellationToken = default) =>
-        FindAsync(fromSequence, count, match, backward: false, cancellationToken);
+    public Task<IReadOnlyList<AuditEntry>> ReadForwardAsync(long fromSequence, int count, AuditFilter? filter, CancellationToken cancellationToken = default) =>
+        FindAsync(fromSequence, count, filter ?? new AuditFilter(), backward: false, cancellationToken);
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<AuditEntry>> ReadBackwardAsync(long throughSequence, int count, Func<AuditEntry, bool>? match, CancellationToken cancellationToken = default) =>
-        FindAsync(throughSequence, count, match, backward: true, cancellationToken);
+    public Task<IReadOnlyList<AuditEntry>> ReadBackwardAsync(long throughSequence, int count, AuditFilter? filter, CancellationToken cancellationToken = default) =>
+        FindAsync(throughSequence, count, filter ?? new AuditFilter(), backward: true, cancellationToken);
 
     /// <inheritdoc />
     public Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken = default) =>
@@ -286,9 +288,11 @@ public sealed class FileAuditLog : IAuditLog, IAsyncDisposable, IDisposable
 
     /// <summary>
     /// Walks the index from <paramref name="sequence"/> in batches of entries that grow while few match (a filter that
-    /// matches rarely reads more per step, one that matches often reads little more than it returns).
+    /// matches rarely reads more per step, one that matches often reads little more than it returns). Entries outside
+    /// the filter's period are passed over by their time in the index, unread; times are checked entry by entry, so a
+    /// clock that once went back costs reading, never a wrong answer.
     /// </summary>
-    private async Task<IReadOnlyList<AuditEntry>> FindAsync(long sequence, int count, Func<AuditEntry, bool>? match, bool backward, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<AuditEntry>> FindAsync(long sequence, int count, AuditFilter filter, bool backward, CancellationToken cancellationToken)
     {
         const int FirstBatch = 16;
         const int LargestBatch = 4096;
@@ -307,24 +311,37 @@ public sealed class FileAuditLog : IAuditLog, IAsyncDisposable, IDisposable
         }
 
         var batch = Math.Clamp(count + 1, FirstBatch, LargestBatch);
-        while (found.Count < count && position >= 0)
+        var step = backward ? -1 : 1;
+        while (found.Count < count)
         {
             int first, last;
             lock (_index)
             {
-                if (position >= _entryOffsets.Count)
+                bool InPeriod(int at) => filter.InPeriod(new DateTimeOffset(_entryTicks[at], TimeSpan.Zero));
+                while (position >= 0 && position < _entryOffsets.Count && !InPeriod(position))
+                {
+                    position += step;
+                }
+
+                if (position < 0 || position >= _entryOffsets.Count)
                 {
                     break;
                 }
 
-                (first, last) = backward ? (Math.Max(0, position - batch + 1), position) : (position, Math.Min(_entryOffsets.Count - 1, position + batch - 1));
+                var end = position;
+                while (Math.Abs(end - position) + 1 < batch && end + step >= 0 && end + step < _entryOffsets.Count && InPeriod(end + step))
+                {
+                    end += step;
+                }
+
+                (first, last) = backward ? (end, position) : (position, end);
             }
 
             var entries = await ReadIndexedAsync(first, last, cancellationToken).ConfigureAwait(false);
             for (var i = 0; i < entries.Count && found.Count < count; i++)
             {
                 var entry = entries[backward ? entries.Count - 1 - i : i];
-                if (match is null || match(entry))
+                if (filter.Accepts(entry))
                 {
                     found.Add(entry);
                 }
@@ -384,13 +401,13 @@ public sealed class FileAuditLog : IAuditLog, IAsyncDisposable, IDisposable
         var signature = _signer.Sign(AuditChain.CheckpointMessage(_lastSequence, _lastHash, time));
         var checkpoint = new AuditCheckpoint(_lastSequence, _lastHash, new DateTimeOffset(time.UtcTicks, TimeSpan.Zero), _signer.KeyId, Convert.ToBase64String(signature));
         var line = AuditChain.FormatLine(checkpoint);
-        await WriteLineAsync(line, entrySequence: null).ConfigureAwait(false);
+        await WriteLineAsync(line, entry: null).ConfigureAwait(false);
         WriteAnchor(line);
         _lastCheckpoint = _lastSequence;
         return checkpoint;
     }
 
-    private async Task WriteLineAsync(string line, long? entrySequence)
+    private async Task WriteLineAsync(string line, AuditEntry? entry)
     {
         var bytes = Encoding.UTF8.GetBytes(line + "\n");
         // One write per line keeps a line whole for readers; fsync before returning so that an acknowledged event
@@ -401,10 +418,11 @@ public sealed class FileAuditLog : IAuditLog, IAsyncDisposable, IDisposable
         // Readers see the line only once it is whole in the file.
         lock (_index)
         {
-            if (entrySequence is { } sequence)
+            if (entry is not null)
             {
-                _entrySequences.Add(sequence);
+                _entrySequences.Add(entry.Sequence);
                 _entryOffsets.Add(_length);
+                _entryTicks.Add(entry.Time.UtcTicks);
             }
 
             _length += bytes.Length;
@@ -444,13 +462,13 @@ public sealed class FileAuditLog : IAuditLog, IAsyncDisposable, IDisposable
     }
 
     /// <summary>Where the chain stands at the end of the file, and where each entry's line starts.</summary>
-    private sealed record Tail(long Sequence, string Hash, long Checkpoint, List<long> Sequences, List<long> Offsets, long Length);
+    private sealed record Tail(long Sequence, string Hash, long Checkpoint, List<long> Sequences, List<long> Offsets, List<long> Ticks, long Length);
 
     private static Tail ReadTail(string path)
     {
         if (!File.Exists(path))
         {
-            return new Tail(0, AuditChain.GenesisHash, 0, [], [], 0);
+            return new Tail(0, AuditChain.GenesisHash, 0, [], [], [], 0);
         }
 
         long sequence = 0;
@@ -458,6 +476,7 @@ public sealed class FileAuditLog : IAuditLog, IAsyncDisposable, IDisposable
         long checkpoint = 0;
         var sequences = new List<long>();
         var offsets = new List<long>();
+        var ticks = new List<long>();
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         var buffer = new byte[1024 * 1024];
         var carried = 0;
@@ -482,6 +501,7 @@ public sealed class FileAuditLog : IAuditLog, IAsyncDisposable, IDisposable
                         hash = entry.Hash;
                         sequences.Add(sequence);
                         offsets.Add(offset);
+                        ticks.Add(entry.Time.UtcTicks);
                         break;
                     case AuditCheckpoint signed:
                         checkpoint = signed.Sequence;
@@ -501,7 +521,7 @@ public sealed class FileAuditLog : IAuditLog, IAsyncDisposable, IDisposable
 
             if (atEnd)
             {
-                return new Tail(sequence, hash, checkpoint, sequences, offsets, bufferStart + filled);
+                return new Tail(sequence, hash, checkpoint, sequences, offsets, ticks, bufferStart + filled);
             }
 
             // The start of a line that goes on in the next read moves to the front of the buffer (which grows for a

@@ -59,6 +59,8 @@ public sealed partial class AuditPagingTests
     [TestCase("")]
     [TestCase("?Action=Denied")]
     [TestCase("?Action=Denied&Outcome=Denied&From=2026-01-10")]
+    [TestCase("?To=2026-01-03")]
+    [TestCase("?Action=Denied&From=2026-01-02&To=2026-01-04")]
     public async Task A_page_reads_only_the_entries_it_shows_not_the_whole_log(string query)
     {
         var log = _appliance.Service<FileAuditLog>();

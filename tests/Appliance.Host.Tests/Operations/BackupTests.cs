@@ -94,7 +94,7 @@ public sealed class BackupTests
         var page = await Forms.GetAsync(client, "/admin/system");
         var replaced = Directory.GetDirectories(Path.Combine(rebuilt, Backups.ReplacedFolderName)).Single();
         using var uploaded = X509Certificate2.CreateFromPem(certificate);
-        var entry = (await restored.Service<IAuditLog>().ReadBackwardAsync(long.MaxValue, 1, e => e.Action == AuditAction.BackupRestored)).Single();
+        var entry = (await restored.Service<IAuditLog>().ReadBackwardAsync(long.MaxValue, 1, new AuditFilter(Match: e => e.Action == AuditAction.BackupRestored))).Single();
         Assert.Multiple(() =>
         {
             Assert.That(entry.Outcome, Is.EqualTo(AuditOutcome.Success));

@@ -295,13 +295,13 @@ public sealed class FileAuditLogTests : StorageTestBase
         static bool Seventh(AuditEntry e) => int.Parse(e.Actor[2..], System.Globalization.CultureInfo.InvariantCulture) % 7 == 0;
         var expected = Enumerable.Range(1, 20_000).Where(i => i % 7 == 0).Reverse().Select(i => (long)i).ToList();
 
-        var first = await log.ReadBackwardAsync(long.MaxValue, 100, Seventh);
+        var first = await log.ReadBackwardAsync(long.MaxValue, 100, new AuditFilter(Match: Seventh));
         var firstBytes = log.BytesRead;
-        var second = await log.ReadBackwardAsync(first[^1].Sequence - 1, 100, Seventh);
-        var backAgain = await log.ReadForwardAsync(second[0].Sequence + 1, 100, Seventh);
-        var beyondTheEnd = await log.ReadForwardAsync(20_001, 100, Seventh);
-        var beforeTheStart = await log.ReadBackwardAsync(6, 100, Seventh);
-        var last = await log.ReadBackwardAsync(13, 100, Seventh);
+        var second = await log.ReadBackwardAsync(first[^1].Sequence - 1, 100, new AuditFilter(Match: Seventh));
+        var backAgain = await log.ReadForwardAsync(second[0].Sequence + 1, 100, new AuditFilter(Match: Seventh));
+        var beyondTheEnd = await log.ReadForwardAsync(20_001, 100, new AuditFilter(Match: Seventh));
+        var beforeTheStart = await log.ReadBackwardAsync(6, 100, new AuditFilter(Match: Seventh));
+        var last = await log.ReadBackwardAsync(13, 100, new AuditFilter(Match: Seventh));
 
         Assert.Multiple(() =>
         {
@@ -311,6 +311,37 @@ public sealed class FileAuditLogTests : StorageTestBase
             Assert.That(beyondTheEnd, Is.Empty);
             Assert.That(beforeTheStart, Is.Empty);
             Assert.That(last.Select(e => e.Sequence), Is.EqualTo(new long[] { 7 }));
+        });
+    }
+
+    [Test]
+    public async Task A_period_far_back_is_found_by_time_without_reading_the_entries_after_it()
+    {
+        var clock = new SteppingClock(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), TimeSpan.FromMinutes(1));
+        await using (var writer = FileAuditLog.Open(AuditOptions(every: 100), clock))
+        {
+            for (var i = 1; i <= 20_000; i++)
+            {
+                await writer.AppendAsync(Event(i));
+            }
+        }
+
+        await using var log = FileAuditLog.Open(AuditOptions(every: 100), TimeProvider.System);
+        var all = await log.ReadAsync(1, 100_000);
+        var period = new AuditFilter(new DateTimeOffset(2026, 1, 3, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 1, 4, 0, 0, 0, TimeSpan.Zero));
+        var inPeriod = all.Where(e => period.InPeriod(e.Time)).Select(e => e.Sequence).ToList();
+        var before = log.BytesRead;
+
+        var newest = await log.ReadBackwardAsync(long.MaxValue, 100, period);
+        var oldest = await log.ReadForwardAsync(1, 100, period);
+        var read = log.BytesRead - before;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(inPeriod, Has.Count.GreaterThan(1000));
+            Assert.That(newest.Select(e => e.Sequence), Is.EqualTo(inPeriod.AsEnumerable().Reverse().Take(100)));
+            Assert.That(oldest.Select(e => e.Sequence), Is.EqualTo(inPeriod.Take(100)));
+            Assert.That(read, Is.LessThan(new FileInfo(LogPath).Length / 50), "only entries of the period are read");
         });
     }
 
@@ -397,5 +428,18 @@ public sealed class FileAuditLogTests : StorageTestBase
 
         Assert.That(() => FileAuditLog.Open(AuditOptions(), TimeProvider.System), Throws.TypeOf<StorageException>().With.Message.Contains("missing"));
         Assert.That(() => FileAuditLog.VerifyFileAsync(AuditOptions()), Throws.TypeOf<StorageException>().With.Message.Contains("missing"));
+    }
+
+    /// <summary>A clock that moves on by a step each time it is read, so that entries are spread over days.</summary>
+    private sealed class SteppingClock(DateTimeOffset start, TimeSpan step) : TimeProvider
+    {
+        private DateTimeOffset _next = start;
+
+        public override DateTimeOffset GetUtcNow()
+        {
+            var now = _next;
+            _next += step;
+            return now;
+        }
     }
 }

@@ -79,8 +79,8 @@ public sealed class AuditModel(IAuditLog audit, IIdentityStore identity, Texts t
             return Forbid();
         }
 
-        var match = await FilterAsync();
-        if (match is null)
+        var filter = await FilterAsync();
+        if (filter is null)
         {
             await SearchAsync();
             return Page();
@@ -89,7 +89,7 @@ public sealed class AuditModel(IAuditLog audit, IIdentityStore identity, Texts t
         var matching = new List<AuditEntry>();
         for (long next = 1; ; )
         {
-            var chunk = await audit.ReadForwardAsync(next, ReadChunk, match, HttpContext.RequestAborted);
+            var chunk = await audit.ReadForwardAsync(next, ReadChunk, filter, HttpContext.RequestAborted);
             matching.AddRange(chunk);
             if (chunk.Count < ReadChunk)
             {
@@ -156,7 +156,7 @@ public sealed class AuditModel(IAuditLog audit, IIdentityStore identity, Texts t
 
     private async Task SearchAsync()
     {
-        if (await FilterAsync() is not { } match)
+        if (await FilterAsync() is not { } filter)
         {
             return;
         }
@@ -167,17 +167,17 @@ public sealed class AuditModel(IAuditLog audit, IIdentityStore identity, Texts t
         if (After is { } after)
         {
             after = Math.Clamp(after, 0, long.MaxValue - 1);
-            var found = await audit.ReadForwardAsync(after + 1, PageSize + 1, match, cancellation);
+            var found = await audit.ReadForwardAsync(after + 1, PageSize + 1, filter, cancellation);
             HasNewer = found.Count > PageSize;
             Entries = [.. found.Take(PageSize).Reverse()];
-            HasOlder = (await audit.ReadBackwardAsync(after, 1, match, cancellation)).Count > 0;
+            HasOlder = (await audit.ReadBackwardAsync(after, 1, filter, cancellation)).Count > 0;
         }
         else
         {
-            var found = await audit.ReadBackwardAsync(Before is { } before ? Math.Max(before, 1) - 1 : long.MaxValue, PageSize + 1, match, cancellation);
+            var found = await audit.ReadBackwardAsync(Before is { } before ? Math.Max(before, 1) - 1 : long.MaxValue, PageSize + 1, filter, cancellation);
             HasOlder = found.Count > PageSize;
             Entries = [.. found.Take(PageSize)];
-            HasNewer = Before is { } newerThan && newerThan < long.MaxValue && (await audit.ReadForwardAsync(Math.Max(newerThan, 1), 1, match, cancellation)).Count > 0;
+            HasNewer = Before is { } newerThan && newerThan < long.MaxValue && (await audit.ReadForwardAsync(Math.Max(newerThan, 1), 1, filter, cancellation)).Count > 0;
         }
 
         foreach (var id in Entries.Select(e => e.Actor).Distinct(StringComparer.Ordinal).Where(a => !a.Contains(':', StringComparison.Ordinal) && a != "system"))
@@ -189,8 +189,8 @@ public sealed class AuditModel(IAuditLog audit, IIdentityStore identity, Texts t
         }
     }
 
-    /// <summary>Whether an entry matches the filter; null with errors when the filter is not valid.</summary>
-    private async Task<Func<AuditEntry, bool>?> FilterAsync()
+    /// <summary>The filter as the log reads it (days as a period it need not read outside); null with errors when not valid.</summary>
+    private async Task<AuditFilter?> FilterAsync()
     {
         var from = Date(From, "from");
         var to = Date(To, "to");
@@ -231,12 +231,10 @@ public sealed class AuditModel(IAuditLog audit, IIdentityStore identity, Texts t
         }
 
         var actorIds = await ActorIdsAsync();
-        return e =>
-            (from is null || e.Time >= from)
-            && (to is null || e.Time < to.Value.AddDays(1))
-            && (action is null || e.Action == action)
+        return new AuditFilter(from, to?.AddDays(1), e =>
+            (action is null || e.Action == action)
             && (outcome is null || e.Outcome == outcome)
-            && (actorIds is null || actorIds.Contains(e.Actor));
+            && (actorIds is null || actorIds.Contains(e.Actor)));
     }
 
     // The actor filter matches an actor id as written, or the staff members whose name or user name contains the text.
