@@ -79,7 +79,7 @@ public static class ApplianceApp
         // The preset is checked before anything else opens: a mistyped id must stop the start, not install "basic".
         var policyOptions = builder.Configuration.GetSection(PolicyOptions.Section).Get<PolicyOptions>() ?? new PolicyOptions();
         var preset = policyOptions.ValidatedPreset();
-        builder.Services.AddSingleton(policyOptions);
+        builder.Services.AddSingleton(new FirstStartPolicy(preset, policyOptions.Source));
 
         // Opened here so that an unreadable log stops the start; handed to the container through a factory so that the
         // container disposes it (closing the file with a final signed checkpoint) when the host shuts down.
@@ -113,6 +113,7 @@ public static class ApplianceApp
         builder.Services.AddSingleton<InvitationLinks>();
         builder.Services.AddSingleton<Appliance.AdminUi.IApplianceStatus, ApplianceStatus>();
         builder.Services.AddSingleton<Appliance.AdminUi.ILiveMeetingControl, LiveMeetingControl>();
+        builder.Services.AddSingleton<BackupVerifications>();
         builder.Services.AddSingleton<Appliance.AdminUi.Maintenance.ISystemAdministration, SystemAdministration>();
         // The media plane before the signalling hub: hosted services start in this order and stop in reverse, so the
         // sockets close before the media connections do.
@@ -127,7 +128,7 @@ public static class ApplianceApp
 
         builder.Services.AddDataProtection()
             .SetApplicationName("sovereign-meeting-appliance")
-            .PersistKeysToFileSystem(PrivateFiles.CreateDirectory(Path.Combine(dataDirectory, "keys")));
+            .PersistKeysToFileSystem(PrivateFiles.CreateDirectory(Path.Combine(dataDirectory, SystemAdministration.KeyRingFolderName)));
 
         var authentication = StaffAuthentication.Add(builder.Services);
         if (oidcSecret is not null)

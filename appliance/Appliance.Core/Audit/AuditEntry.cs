@@ -156,6 +156,40 @@ public interface IAuditLog
     /// <summary>Up to <paramref name="count"/> entries from <paramref name="fromSequence"/> on, in order.</summary>
     Task<IReadOnlyList<AuditEntry>> ReadAsync(long fromSequence, int count, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Up to <paramref name="count"/> entries that <paramref name="filter"/> accepts (all when null), from
+    /// <paramref name="fromSequence"/> on, oldest first. Reads only as far into the log as it takes to find them, and not
+    /// the entries outside the filter's period.
+    /// </summary>
+    Task<IReadOnlyList<AuditEntry>> ReadForwardAsync(long fromSequence, int count, AuditFilter? filter, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Up to <paramref name="count"/> entries that <paramref name="filter"/> accepts (all when null), from
+    /// <paramref name="throughSequence"/> (<see cref="long.MaxValue"/>: the newest) back, newest first. Reads the log from
+    /// that point backwards only as far as it takes to find them, and not the entries outside the filter's period.
+    /// </summary>
+    Task<IReadOnlyList<AuditEntry>> ReadBackwardAsync(long throughSequence, int count, AuditFilter? filter, CancellationToken cancellationToken = default);
+
     /// <summary>Reads the whole stored log and checks every link and checkpoint (the admin action and CLI verb).</summary>
     Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken = default);
+}
+
+/// <summary>
+/// Which entries a read returns: those of a period, which the store can pass over by time without reading them, and
+/// that a further condition accepts.
+/// </summary>
+/// <param name="From">Entries at or after this time; null: from the first.</param>
+/// <param name="Until">Entries before this time; null: up to the last.</param>
+/// <param name="Match">A further condition; null: every entry of the period.</param>
+public sealed record AuditFilter(DateTimeOffset? From = null, DateTimeOffset? Until = null, Func<AuditEntry, bool>? Match = null)
+{
+    /// <summary>Whether <paramref name="time"/> is in the period.</summary>
+    public bool InPeriod(DateTimeOffset time) => (From is null || time >= From) && (Until is null || time < Until);
+
+    /// <summary>Whether the filter accepts <paramref name="entry"/>.</summary>
+    public bool Accepts(AuditEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return InPeriod(entry.Time) && (Match is null || Match(entry));
+    }
 }

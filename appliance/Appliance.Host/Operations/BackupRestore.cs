@@ -1,10 +1,13 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Xml;
 using Appliance.AdminUi.Maintenance;
 using Appliance.Core.Audit;
 using Appliance.Core.Policy;
 using Appliance.Host.Security;
+using Appliance.Host.Tls;
 using Appliance.Storage;
 using Appliance.Storage.Audit;
 
@@ -29,13 +32,21 @@ public static class Backups
     /// <summary>Where a restore moves the files it replaced: <c>&lt;data&gt;/replaced/&lt;UTC time&gt;/</c>.</summary>
     public const string ReplacedFolderName = "replaced";
 
-    /// <summary>The description a backup carries: schema version and creation time.</summary>
+    /// <summary>
+    /// The description a backup carries, a <see cref="BackupDescription"/>: <c>{"schema": 3, "created":
+    /// "20261124T093000Z", "files": ["appliance.db", "appliance.key", "audit.log", …, "tls/uploaded.crt",
+    /// "tls/uploaded.key", "keys/key-….xml"]}</c>. Backups made before <c>files</c> existed hold the database, its key,
+    /// the audit log and the settings only.
+    /// </summary>
     public const string DescriptionFile = "backup.json";
 
     /// <summary>A backup's name is its UTC creation time, as <see cref="SystemAdministration.BackupAsync"/> names it.</summary>
     public const string StampFormat = "yyyyMMdd'T'HHmmss'Z'";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>The audit log, its checkpoint and its signing key, in the data folder and in a backup.</summary>
+    internal static IReadOnlyList<string> AuditFiles { get; } = ["audit.log", "audit.checkpoint", "audit-signing.key"];
 
     /// <summary>The stamp of <paramref name="time"/>, as backup and replaced folders are named.</summary>
     public static string Stamp(DateTimeOffset time) => time.ToUniversalTime().ToString(StampFormat, CultureInfo.InvariantCulture);
@@ -75,23 +86,22 @@ public static class Backups
     }
 
     /// <summary>The schema version in a backup's description; null when it is missing or unreadable.</summary>
-    public static int? SchemaOf(string folder)
+    public static int? SchemaOf(string folder) => Describe(folder)?.Schema;
+
+    /// <summary>A backup's description; null when it is missing, unreadable or its schema is not a positive number.</summary>
+    public static BackupDescription? Describe(string folder)
     {
         var path = Path.Combine(folder, DescriptionFile);
         try
         {
-            if (!File.Exists(path) || new FileInfo(path).Length > 4096)
+            // A key ring of a few dozen keys is a few kilobytes of names.
+            if (!File.Exists(path) || new FileInfo(path).Length > 64 * 1024)
             {
                 return null;
             }
 
-            using var document = JsonDocument.Parse(File.ReadAllText(path));
-            return document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty("schema", out var schema)
-                && schema.ValueKind == JsonValueKind.Number
-                && schema.TryGetInt32(out var version) && version > 0
-                ? version
-                : null;
+            var description = JsonSerializer.Deserialize<BackupDescription>(File.ReadAllText(path), Json);
+            return description is { Schema: > 0 } ? description : null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
         {
@@ -99,9 +109,35 @@ public static class Backups
         }
     }
 
-    /// <summary>Every backup under the data folder, newest first.</summary>
-    public static IReadOnlyList<BackupSummary> List(string dataDirectory)
+    /// <summary>
+    /// Whether <paramref name="relativePath"/> names a data-protection key file, <c>keys/&lt;name&gt;.xml</c>, with no
+    /// other path element: a name from a backup's description is only used in this form.
+    /// </summary>
+    public static bool IsKeyRingFile(string relativePath)
     {
+        const string Prefix = SystemAdministration.KeyRingFolderName + "/";
+        if (!relativePath.StartsWith(Prefix, StringComparison.Ordinal) || !relativePath.EndsWith(".xml", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var name = relativePath[Prefix.Length..];
+        return name.Length is > 4 and <= 100 && name[0] != '.' && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+    }
+
+    /// <summary>The data-protection key files of the folder <paramref name="root"/> (a data or backup folder), relative to it.</summary>
+    public static IEnumerable<string> KeyRingFiles(string root)
+    {
+        var folder = Path.Combine(root, SystemAdministration.KeyRingFolderName);
+        return Directory.Exists(folder)
+            ? Directory.EnumerateFiles(folder).Select(f => SystemAdministration.KeyRingFolderName + "/" + Path.GetFileName(f)).Where(IsKeyRingFile).Order(StringComparer.Ordinal).ToList()
+            : [];
+    }
+
+    /// <summary>Every backup under the data folder, newest first; audit logs are verified through <paramref name="verifications"/>.</summary>
+    public static IReadOnlyList<BackupSummary> List(string dataDirectory, BackupVerifications verifications)
+    {
+        ArgumentNullException.ThrowIfNull(verifications);
         var root = Path.Combine(dataDirectory, FolderName);
         if (!Directory.Exists(root))
         {
@@ -109,6 +145,7 @@ public static class Backups
         }
 
         var found = new List<BackupSummary>();
+        var folders = new List<string>();
         foreach (var candidate in Directory.EnumerateDirectories(root))
         {
             var name = Path.GetFileName(candidate);
@@ -118,12 +155,14 @@ public static class Backups
             }
 
             var schema = SchemaOf(folder);
-            var size = Directory.EnumerateFiles(folder).Sum(f => new FileInfo(f).Length);
+            var size = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
             var restorable = schema is { } v && v <= ApplianceDatabase.SchemaVersion
                 && File.Exists(Path.Combine(folder, DatabaseFileName)) && File.Exists(Path.Combine(folder, ApplianceDatabase.DefaultKeyFileName));
-            found.Add(new BackupSummary(name, created, schema, size, AuditLogVerifies(folder), restorable));
+            found.Add(new BackupSummary(name, created, schema, size, verifications.AuditLogVerifies(folder), restorable));
+            folders.Add(folder);
         }
 
+        verifications.KeepOnly(folders);
         return [.. found.OrderByDescending(b => b.Name, StringComparer.Ordinal)];
     }
 
@@ -178,6 +217,58 @@ public static class Backups
         [property: JsonPropertyName("reason")][property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason);
 }
 
+/// <summary>A backup's <see cref="Backups.DescriptionFile"/>.</summary>
+/// <param name="Schema">The database schema version the backup holds.</param>
+/// <param name="Created">Its UTC creation time, as its folder is named.</param>
+/// <param name="Files">
+/// The files it holds, relative to its folder with <c>/</c> between folder and name; null in backups made before the
+/// list was written (database, key, audit log and settings only).
+/// </param>
+public sealed record BackupDescription(
+    [property: JsonPropertyName("schema")] int Schema,
+    [property: JsonPropertyName("created")] string? Created,
+    [property: JsonPropertyName("files")][property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Files);
+
+/// <summary>
+/// Whether each backup's copy of the audit log verifies, remembered per backup folder together with the length and
+/// last write time of the files the answer depends on (the log, its checkpoint and the signing key): the system page
+/// verifies a backup once, and again only when one of those files changed.
+/// </summary>
+public sealed class BackupVerifications
+{
+    private readonly ConcurrentDictionary<string, (string Files, bool Intact)> _known = new(StringComparer.Ordinal);
+    private long _runs;
+
+    /// <summary>How many verifications have run (not answered from memory), for tests.</summary>
+    public long Runs => Interlocked.Read(ref _runs);
+
+    /// <summary>Whether the audit log in <paramref name="folder"/> verifies; verified when first asked or changed since.</summary>
+    public bool AuditLogVerifies(string folder)
+    {
+        // Taken before verifying: a file that changes during the verification is verified again next time.
+        var files = string.Join('|', Backups.AuditFiles.Select(name => new FileInfo(Path.Combine(folder, name))).Select(f => f.Exists ? $"{f.Length}@{f.LastWriteTimeUtc.Ticks}" : "-"));
+        if (_known.TryGetValue(folder, out var known) && string.Equals(known.Files, files, StringComparison.Ordinal))
+        {
+            return known.Intact;
+        }
+
+        Interlocked.Increment(ref _runs);
+        var intact = Backups.AuditLogVerifies(folder);
+        _known[folder] = (files, intact);
+        return intact;
+    }
+
+    /// <summary>Forgets the folders that are no longer backups.</summary>
+    internal void KeepOnly(IEnumerable<string> folders)
+    {
+        var listed = folders.ToHashSet(StringComparer.Ordinal);
+        foreach (var folder in _known.Keys.Where(f => !listed.Contains(f)))
+        {
+            _known.TryRemove(folder, out _);
+        }
+    }
+}
+
 /// <summary>What the start did with a restore marker.</summary>
 /// <param name="Request">The marker's request (the backup, who asked and when).</param>
 /// <param name="Restored">Whether the backup's files are now in place.</param>
@@ -191,7 +282,10 @@ public sealed record RestoreOutcome(RestoreRequest Request, bool Restored, strin
 /// <see cref="Backups.PendingMarker"/>. The backup is checked first (name, schema, the database opening with its key);
 /// if anything is wrong nothing is touched, the marker becomes <see cref="Backups.FailedMarker"/> with the reason and the
 /// appliance starts on its current data. Otherwise the current database, its key and the settings move to
-/// <c>replaced/&lt;UTC time&gt;/</c> and the backup's copies take their place.
+/// <c>replaced/&lt;UTC time&gt;/</c> and the backup's copies take their place; so do the uploaded TLS certificate and
+/// key (<c>tls/</c>) and the data-protection key ring (<c>keys/</c>) when the backup holds them (a certificate that does
+/// not parse or whose key does not match refuses the whole restore). It runs before the certificate is loaded and the
+/// key ring is read, so the start that restores already serves the restored certificate and reads the old cookies.
 /// </summary>
 /// <remarks>
 /// The audit log is never rolled back: it is append-only and proves what happened, including what happened after the
@@ -200,8 +294,6 @@ public sealed record RestoreOutcome(RestoreRequest Request, bool Restored, strin
 /// </remarks>
 public static class RestoreAtStart
 {
-    private static readonly string[] AuditFiles = ["audit.log", "audit.checkpoint", "audit-signing.key"];
-
     /// <summary>Acts on a pending marker; null when there is none.</summary>
     public static RestoreOutcome? Run(string dataDirectory, TimeProvider time)
     {
@@ -224,7 +316,7 @@ public static class RestoreAtStart
             return Refuse(dataDirectory, request, "it names no backup folder under backups/");
         }
 
-        if (Problem(folder) is { } problem)
+        if (Problem(folder, out var extras) is { } problem)
         {
             return Refuse(dataDirectory, request, problem);
         }
@@ -237,21 +329,31 @@ public static class RestoreAtStart
         {
             var database = Path.Combine(dataDirectory, Backups.DatabaseFileName);
             // The LiteDB log belongs to the current file: left behind, it would be replayed into the restored one.
-            foreach (var file in new[] { database, ApplianceDatabase.LogFileOf(database), Path.Combine(dataDirectory, ApplianceDatabase.DefaultKeyFileName), Path.Combine(dataDirectory, SystemAdministration.SettingsFileName) })
+            var aside = new List<string> { Backups.DatabaseFileName, Path.GetFileName(ApplianceDatabase.LogFileOf(database)), ApplianceDatabase.DefaultKeyFileName, SystemAdministration.SettingsFileName };
+            var restoredFiles = new List<string> { Backups.DatabaseFileName, ApplianceDatabase.DefaultKeyFileName, SystemAdministration.SettingsFileName };
+            // The certificate and the key ring are replaced only by a backup that holds them: one made before they were
+            // backed up (or on an appliance without an uploaded certificate) leaves the current ones in place.
+            if (extras.Any(f => UploadedCertificate.RelativePaths.Contains(f)))
             {
-                MoveAside(file, replaced, moved);
+                aside.AddRange(UploadedCertificate.RelativePaths);
             }
 
+            if (extras.Any(Backups.IsKeyRingFile))
+            {
+                aside.AddRange(Backups.KeyRingFiles(dataDirectory));
+            }
+
+            restoredFiles.AddRange(extras);
             var keepAuditLog = Backups.AuditLogVerifies(dataDirectory);
-            var restoredFiles = new List<string> { Backups.DatabaseFileName, ApplianceDatabase.DefaultKeyFileName, SystemAdministration.SettingsFileName };
             if (!keepAuditLog)
             {
-                foreach (var file in AuditFiles)
-                {
-                    MoveAside(Path.Combine(dataDirectory, file), replaced, moved);
-                }
+                aside.AddRange(Backups.AuditFiles);
+                restoredFiles.AddRange(Backups.AuditFiles);
+            }
 
-                restoredFiles.AddRange(AuditFiles);
+            foreach (var file in aside)
+            {
+                MoveAside(dataDirectory, file, replaced, moved);
             }
 
             foreach (var file in restoredFiles)
@@ -260,6 +362,7 @@ public static class RestoreAtStart
                 if (File.Exists(source))
                 {
                     var destination = Path.Combine(dataDirectory, file);
+                    PrivateFiles.CreateDirectory(Path.GetDirectoryName(destination)!);
                     CopyPrivate(source, destination);
                     copied.Add(destination);
                 }
@@ -289,10 +392,15 @@ public static class RestoreAtStart
         }
     }
 
-    /// <summary>Why <paramref name="folder"/> cannot be restored by this build; null when it can.</summary>
-    private static string? Problem(string folder)
+    /// <summary>
+    /// Why <paramref name="folder"/> cannot be restored by this build; null when it can, with the certificate and
+    /// key-ring files it holds besides the database, its key and the settings in <paramref name="extras"/>.
+    /// </summary>
+    private static string? Problem(string folder, out IReadOnlyList<string> extras)
     {
-        var schema = Backups.SchemaOf(folder);
+        extras = [];
+        var description = Backups.Describe(folder);
+        var schema = description?.Schema;
         if (schema is null)
         {
             return $"its {Backups.DescriptionFile} is missing or unreadable";
@@ -306,11 +414,64 @@ public static class RestoreAtStart
         try
         {
             ApplianceDatabase.CheckCopy(Path.Combine(folder, Backups.DatabaseFileName), Path.Combine(folder, ApplianceDatabase.DefaultKeyFileName));
-            return null;
         }
         catch (StorageException e)
         {
             return "its database cannot be used: " + e.Message;
+        }
+
+        var listed = description!.Files ?? [];
+        var certificate = UploadedCertificate.RelativePaths.Where(listed.Contains).ToList();
+        var keyRing = listed.Where(Backups.IsKeyRingFile).ToList();
+        if (certificate.Concat(keyRing).FirstOrDefault(f => !File.Exists(Path.Combine(folder, f))) is { } missing)
+        {
+            return $"its {Backups.DescriptionFile} lists {missing}, which is not in the backup";
+        }
+
+        if (certificate.Count == 1)
+        {
+            return $"it holds {certificate[0]} without the other half of the TLS certificate and key";
+        }
+
+        if (certificate.Count == 2 && CertificateProblem(folder) is { } unusable)
+        {
+            return "its TLS certificate cannot be used: " + unusable;
+        }
+
+        if (keyRing.FirstOrDefault(f => !IsDataProtectionKey(Path.Combine(folder, f))) is { } notAKey)
+        {
+            return $"its {notAKey} is not a data-protection key";
+        }
+
+        extras = [.. certificate, .. keyRing];
+        return null;
+    }
+
+    private static string? CertificateProblem(string folder)
+    {
+        var paths = UploadedCertificate.RelativePaths.Select(f => Path.Combine(folder, f)).ToList();
+        try
+        {
+            using var certificate = UploadedCertificate.TryParse(File.ReadAllText(paths[0]), File.ReadAllText(paths[1]), out var problem);
+            return problem;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return e.Message;
+        }
+    }
+
+    // An XML file whose root is the <key> element the data-protection system writes; nothing in it is shown anywhere.
+    private static bool IsDataProtectionKey(string path)
+    {
+        try
+        {
+            using var reader = XmlReader.Create(path, new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null });
+            return reader.MoveToContent() == XmlNodeType.Element && reader.LocalName == "key";
+        }
+        catch (Exception e) when (e is XmlException or IOException or UnauthorizedAccessException)
+        {
+            return false;
         }
     }
 
@@ -325,14 +486,16 @@ public static class RestoreAtStart
         return new RestoreOutcome(failed, false, reason);
     }
 
-    private static void MoveAside(string file, string replaced, List<(string From, string To)> moved)
+    private static void MoveAside(string dataDirectory, string relativePath, string replaced, List<(string From, string To)> moved)
     {
+        var file = Path.Combine(dataDirectory, relativePath);
         if (!File.Exists(file))
         {
             return;
         }
 
-        var destination = Path.Combine(replaced, Path.GetFileName(file));
+        var destination = Path.Combine(replaced, relativePath);
+        PrivateFiles.CreateDirectory(Path.GetDirectoryName(destination)!);
         File.Move(file, destination);
         moved.Add((file, destination));
         if (!OperatingSystem.IsWindows())

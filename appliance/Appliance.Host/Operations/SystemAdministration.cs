@@ -5,6 +5,7 @@ using Appliance.AdminUi.Maintenance;
 using Appliance.Core.Audit;
 using Appliance.Host.Configuration;
 using Appliance.Host.Security;
+using Appliance.Host.Tls;
 using Appliance.Storage;
 using Appliance.Storage.Audit;
 
@@ -12,16 +13,13 @@ namespace Appliance.Host.Operations;
 
 /// <summary>
 /// The system page's work: TURN/SIP settings in <c>&lt;data&gt;/network-settings.json</c>, an uploaded TLS certificate
-/// in <c>&lt;data&gt;/tls/uploaded.crt|key</c> (0600; used from the next start, see <see cref="Tls.ServerCertificate"/>),
-/// and backups in <c>&lt;data&gt;/backups/&lt;UTC time&gt;/</c>.
+/// in <c>&lt;data&gt;/tls/uploaded.crt|key</c> (0600; used from the next start, see <see cref="ServerCertificate"/>),
+/// and backups in <c>&lt;data&gt;/backups/&lt;UTC time&gt;/</c> (see <see cref="Backups"/> for what one holds).
 /// </summary>
-public sealed class SystemAdministration(ApplianceOptions options, ApplianceDatabase database, FileAuditLog audit, TimeProvider time) : ISystemAdministration
+public sealed class SystemAdministration(ApplianceOptions options, ApplianceDatabase database, FileAuditLog audit, BackupVerifications verifications, TimeProvider time) : ISystemAdministration
 {
-    /// <summary>The uploaded certificate's file name in the tls folder.</summary>
-    public const string UploadedCertificate = "uploaded.crt";
-
-    /// <summary>The uploaded key's file name in the tls folder.</summary>
-    public const string UploadedKey = "uploaded.key";
+    /// <summary>The folder under the data folder holding ASP.NET Core's data-protection key ring (cookies, tickets).</summary>
+    public const string KeyRingFolderName = "keys";
 
     /// <summary>The TURN and SIP settings' file name in the data folder (and in a backup).</summary>
     public const string SettingsFileName = "network-settings.json";
@@ -48,17 +46,7 @@ public sealed class SystemAdministration(ApplianceOptions options, ApplianceData
     public IReadOnlyList<string> InstallCertificate(string certificatePem, string keyPem, out string? subject)
     {
         subject = null;
-        X509Certificate2 certificate;
-        try
-        {
-            certificate = X509Certificate2.CreateFromPem(certificatePem, keyPem);
-        }
-        catch (CryptographicException)
-        {
-            // Covers both a PEM that does not parse and a key that does not belong to the certificate.
-            return ["admin.system.cert.unreadable"];
-        }
-        catch (ArgumentException)
+        if (UploadedCertificate.TryParse(certificatePem, keyPem, out _) is not { } certificate)
         {
             return ["admin.system.cert.unreadable"];
         }
@@ -83,9 +71,9 @@ public sealed class SystemAdministration(ApplianceOptions options, ApplianceData
                 return problems;
             }
 
-            var folder = PrivateFiles.CreateDirectory(Path.Combine(options.DataDirectory, "tls")).FullName;
-            PrivateFiles.Write(Path.Combine(folder, UploadedKey), keyPem);
-            PrivateFiles.Write(Path.Combine(folder, UploadedCertificate), certificatePem);
+            var folder = PrivateFiles.CreateDirectory(Path.Combine(options.DataDirectory, UploadedCertificate.FolderName)).FullName;
+            PrivateFiles.Write(Path.Combine(folder, UploadedCertificate.KeyFileName), keyPem);
+            PrivateFiles.Write(Path.Combine(folder, UploadedCertificate.CertificateFileName), certificatePem);
             subject = certificate.Subject;
             return [];
         }
@@ -99,20 +87,32 @@ public sealed class SystemAdministration(ApplianceOptions options, ApplianceData
         database.CopyTo(Path.Combine(folder, Path.GetFileName(database.DatabasePath)));
         // A checkpoint first, so the copied log ends with a signed entry and its copy verifies on its own.
         await audit.CheckpointAsync(cancellationToken);
-        foreach (var file in new[] { database.KeyFilePath, audit.LogPath, Path.Combine(options.DataDirectory, "audit.checkpoint"), Path.Combine(options.DataDirectory, "audit-signing.key"), SettingsPath })
+        var files = new List<string> { Path.GetFileName(database.DatabasePath) };
+        var data = options.DataDirectory;
+        var copied = new[] { database.KeyFilePath, audit.LogPath, Path.Combine(data, "audit.checkpoint"), Path.Combine(data, "audit-signing.key"), SettingsPath }
+            .Select(file => Path.GetRelativePath(data, file))
+            // The certificate and key only as a pair: one without the other is not served either.
+            .Concat(UploadedCertificate.RelativePaths.All(f => File.Exists(Path.Combine(data, f))) ? UploadedCertificate.RelativePaths : [])
+            // Without the key ring a restored appliance could not read a cookie or ticket it issued.
+            .Concat(Backups.KeyRingFiles(data));
+        foreach (var file in copied)
         {
-            if (File.Exists(file))
+            var source = Path.Combine(data, file);
+            if (File.Exists(source))
             {
-                await CopyPrivateAsync(file, Path.Combine(folder, Path.GetFileName(file)), cancellationToken);
+                var destination = Path.Combine(folder, file);
+                PrivateFiles.CreateDirectory(Path.GetDirectoryName(destination)!);
+                await CopyPrivateAsync(source, destination, cancellationToken);
+                files.Add(file);
             }
         }
 
-        PrivateFiles.Write(Path.Combine(folder, Backups.DescriptionFile), JsonSerializer.Serialize(new { schema = ApplianceDatabase.SchemaVersion, created = stamp }));
+        PrivateFiles.Write(Path.Combine(folder, Backups.DescriptionFile), JsonSerializer.Serialize(new BackupDescription(ApplianceDatabase.SchemaVersion, stamp, files)));
         return folder;
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<BackupSummary> ListBackups() => Backups.List(options.DataDirectory);
+    public IReadOnlyList<BackupSummary> ListBackups() => Backups.List(options.DataDirectory, verifications);
 
     /// <inheritdoc />
     public bool RequestRestore(string backupName, string requestedBy)

@@ -7,7 +7,7 @@ namespace Appliance.Host.Policy;
 /// <see cref="ActivePolicy"/>, before the appliance listens; afterwards keeps it current as versions are applied.
 /// Registered before the other hosted services, so that nothing serves a request under the placeholder set.
 /// </summary>
-public sealed class PolicyStartup(PolicyAdministration administration, ActivePolicy active, PolicyOptions options, ILogger<PolicyStartup> log) : IHostedService
+public sealed class PolicyStartup(PolicyAdministration administration, ActivePolicy active, FirstStartPolicy preset, ILogger<PolicyStartup> log) : IHostedService
 {
     /// <inheritdoc />
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -16,11 +16,10 @@ public sealed class PolicyStartup(PolicyAdministration administration, ActivePol
         var current = await administration.CurrentAsync(cancellationToken);
         if (current is null)
         {
-            var preset = options.ValidatedPreset();
-            var installed = await administration.InstallAtFirstStartAsync(preset, cancellationToken);
+            var installed = await administration.InstallAtFirstStartAsync(preset.Set, cancellationToken);
             current = installed.Value ?? await administration.CurrentAsync(cancellationToken)
-                ?? throw new InvalidOperationException($"The policy {options.Source} could not be installed: {installed.Message}.");
-            log.LogInformation("Classification policy {Source} installed as version 1", options.Source);
+                ?? throw new InvalidOperationException($"The policy {preset.Source} could not be installed: {installed.Message}.");
+            log.LogInformation("Classification policy {Source} installed as version 1", preset.Source);
         }
 
         active.Apply(current);
@@ -35,6 +34,14 @@ public sealed class PolicyStartup(PolicyAdministration administration, ActivePol
 
     private void OnApplied(object? sender, PolicyAppliedEventArgs e) => active.Apply(e.Version);
 }
+
+/// <summary>
+/// The set <see cref="PolicyOptions.ValidatedPreset"/> gave when the start read the settings: installed as version 1 if
+/// no policy exists yet, so that the file is read and checked once and what is installed is what was checked.
+/// </summary>
+/// <param name="Set">The validated set.</param>
+/// <param name="Source">Where it came from, for log lines (<see cref="PolicyOptions.Source"/>).</param>
+public sealed record FirstStartPolicy(PolicySet Set, string Source);
 
 /// <summary>Settings of the classification policy (section "Appliance:Policy").</summary>
 public sealed class PolicyOptions

@@ -43,10 +43,10 @@ public sealed class ServerCertificate : IDisposable
             return LoadConfigured(options);
         }
 
-        var folder = Path.Combine(dataDirectory, "tls");
+        var folder = Path.Combine(dataDirectory, UploadedCertificate.FolderName);
         // A certificate the operator uploaded on the admin system page (checked there) wins over the self-signed one.
-        var uploadedCert = Path.Combine(folder, Operations.SystemAdministration.UploadedCertificate);
-        var uploadedKey = Path.Combine(folder, Operations.SystemAdministration.UploadedKey);
+        var uploadedCert = Path.Combine(folder, UploadedCertificate.CertificateFileName);
+        var uploadedKey = Path.Combine(folder, UploadedCertificate.KeyFileName);
         if (File.Exists(uploadedCert) && File.Exists(uploadedKey))
         {
             try

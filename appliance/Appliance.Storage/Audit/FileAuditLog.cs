@@ -34,6 +34,12 @@ public sealed class AuditLogOptions
 /// entry is flushed to disk before <see cref="AppendAsync"/> returns, appends are serialised so the chain never forks,
 /// and a checkpoint signed with the appliance's Ed25519 key follows every N entries.
 /// </summary>
+/// <remarks>
+/// Reading entries goes through an index of where each entry's line starts, built when the log is opened (which reads
+/// the file once anyway, to continue the chain) and extended by every append: a reader seeks to the entries it wants
+/// and reads only their lines, so that a page of the newest entries costs the same in a log of any length. Verifying
+/// reads the whole file, as it must.
+/// </remarks>
 public sealed class FileAuditLog : IAuditLog, IAsyncDisposable, IDisposable
 {
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
@@ -43,24 +49,42 @@ public sealed class FileAuditLog : IAuditLog, IAsyncDisposable, IDisposable
     private readonly AuditSigner _signer;
     private readonly FileStream _file;
     private readonly SemaphoreSlim _gate = new(1, 1);
+
+    // Guards the index and the length of whole lines, which readers use while an append extends them.
+    private readonly Lock _index = new();
+    private readonly List<long> _entrySequences;
+    private readonly List<long> _entryOffsets;
+    private readonly List<long> _entryTicks;
+    private long _length;
+    private long _bytesRead;
     private long _lastSequence;
     private string _lastHash;
     private long _lastCheckpoint;
     private bool _disposed;
 
-    private FileAuditLog(AuditLogOptions options, TimeProvider time, AuditSigner signer, FileStream file, long lastSequence, string lastHash, long lastCheckpoint)
+    private FileAuditLog(AuditLogOptions options, TimeProvider time, AuditSigner signer, FileStream file, Tail tail)
     {
         _options = options;
         _time = time;
         _signer = signer;
         _file = file;
-        _lastSequence = lastSequence;
-        _lastHash = lastHash;
-        _lastCheckpoint = lastCheckpoint;
+        _lastSequence = tail.Sequence;
+        _lastHash = tail.Hash;
+        _lastCheckpoint = tail.Checkpoint;
+        _entrySequences = tail.Sequences;
+        _entryOffsets = tail.Offsets;
+        _entryTicks = tail.Ticks;
+        _length = tail.Length;
     }
 
     /// <summary>The log file's full path.</summary>
     public string LogPath => _options.LogPath;
+
+    /// <summary>
+    /// How many bytes of the log file the entry reads (<see cref="ReadAsync"/>, <see cref="ReadForwardAsync"/>,
+    /// <see cref="ReadBackwardAsync"/>) have read since the log was opened; verification is not counted.
+    /// </summary>
+    public long BytesRead => Interlocked.Read(ref _bytesRead);
 
     /// <summary>
     /// Opens the log, creating the data folder, the signing key and the file on first use. Refuses (with
@@ -84,7 +108,7 @@ public sealed class FileAuditLog : IAuditLog, IAsyncDisposable, IDisposable
         }
 
         var signer = LoadSigner(options.KeyPath);
-        var (lastSequence, lastHash, lastCheckpoint) = ReadTail(options.LogPath);
+        var tail = ReadTail(options.LogPath);
         var fileOptions = new FileStreamOptions
         {
             // Append mode: every write goes to the end whatever the position, and the stream cannot seek back.
@@ -107,7 +131,7 @@ public sealed class FileAuditLog : IAuditLog, IAsyncDisposable, IDisposable
             throw new StorageException($"Cannot open the audit log {options.LogPath} for appending: {e.Message}", e);
         }
 
-        return new FileAuditLog(options, time, signer, file, lastSequence, lastHash, lastCheckpoint);
+        return new FileAuditLog(options, time, signer, file, tail);
     }
 
     /// <summary>
@@ -163,7 +187,7 @@ public sealed class FileAuditLog : IAuditLog, IAsyncDisposable, IDisposable
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             var entry = AuditChain.Seal(auditEvent, _lastSequence + 1, _time.GetUtcNow(), _lastHash);
-            await WriteLineAsync(AuditChain.FormatLine(entry)).ConfigureAwait(false);
+            await WriteLineAsync(AuditChain.FormatLine(entry), entry).ConfigureAwait(false);
             _lastSequence = entry.Sequence;
             _lastHash = entry.Hash;
             if (_lastSequence - _lastCheckpoint >= _options.CheckpointEvery)
@@ -195,24 +219,16 @@ public sealed class FileAuditLog : IAuditLog, IAsyncDisposable, IDisposable
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<AuditEntry>> ReadAsync(long fromSequence, int count, CancellationToken cancellationToken = default)
-    {
-        var entries = new List<AuditEntry>();
-        foreach (var line in await ReadLinesAsync(_options.LogPath, cancellationToken).ConfigureAwait(false))
-        {
-            if (entries.Count >= count)
-            {
-                break;
-            }
+    public Task<IReadOnlyList<AuditEntry>> ReadAsync(long fromSequence, int count, CancellationToken cancellationToken = default) =>
+        ReadForwardAsync(fromSequence, count, null, cancellationToken);
 
-            if (AuditChain.ParseLine(line) is AuditEntry entry && entry.Sequence >= fromSequence)
-            {
-                entries.Add(entry);
-            }
-        }
+    /// <inheritdoc />
+    public Task<IReadOnlyList<AuditEntry>> ReadForwardAsync(long fromSequence, int count, AuditFilter? filter, CancellationToken cancellationToken = default) =>
+        FindAsync(fromSequence, count, filter ?? new AuditFilter(), backward: false, cancellationToken);
 
-        return entries;
-    }
+    /// <inheritdoc />
+    public Task<IReadOnlyList<AuditEntry>> ReadBackwardAsync(long throughSequence, int count, AuditFilter? filter, CancellationToken cancellationToken = default) =>
+        FindAsync(throughSequence, count, filter ?? new AuditFilter(), backward: true, cancellationToken);
 
     /// <inheritdoc />
     public Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken = default) =>
@@ -270,19 +286,128 @@ public sealed class FileAuditLog : IAuditLog, IAsyncDisposable, IDisposable
         return AuditVerifier.Verify(lines, publicKey, anchor);
     }
 
+    /// <summary>
+    /// Walks the index from <paramref name="sequence"/> in batches of entries that grow while few match (a filter that
+    /// matches rarely reads more per step, one that matches often reads little more than it returns). Entries outside
+    /// the filter's period are passed over by their time in the index, unread; times are checked entry by entry, so a
+    /// clock that once went back costs reading, never a wrong answer.
+    /// </summary>
+    private async Task<IReadOnlyList<AuditEntry>> FindAsync(long sequence, int count, AuditFilter filter, bool backward, CancellationToken cancellationToken)
+    {
+        const int FirstBatch = 16;
+        const int LargestBatch = 4096;
+        var found = new List<AuditEntry>();
+        if (count <= 0)
+        {
+            return found;
+        }
+
+        int position;
+        lock (_index)
+        {
+            var at = _entrySequences.BinarySearch(sequence);
+            // Not found: ~at is the first entry after the sequence, so the one before it is the last entry before it.
+            position = at >= 0 ? at : backward ? ~at - 1 : ~at;
+        }
+
+        var batch = Math.Clamp(count + 1, FirstBatch, LargestBatch);
+        var step = backward ? -1 : 1;
+        while (found.Count < count)
+        {
+            int first, last;
+            lock (_index)
+            {
+                bool InPeriod(int at) => filter.InPeriod(new DateTimeOffset(_entryTicks[at], TimeSpan.Zero));
+                while (position >= 0 && position < _entryOffsets.Count && !InPeriod(position))
+                {
+                    position += step;
+                }
+
+                if (position < 0 || position >= _entryOffsets.Count)
+                {
+                    break;
+                }
+
+                var end = position;
+                while (Math.Abs(end - position) + 1 < batch && end + step >= 0 && end + step < _entryOffsets.Count && InPeriod(end + step))
+                {
+                    end += step;
+                }
+
+                (first, last) = backward ? (end, position) : (position, end);
+            }
+
+            var entries = await ReadIndexedAsync(first, last, cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < entries.Count && found.Count < count; i++)
+            {
+                var entry = entries[backward ? entries.Count - 1 - i : i];
+                if (filter.Accepts(entry))
+                {
+                    found.Add(entry);
+                }
+            }
+
+            position = backward ? first - 1 : last + 1;
+            batch = Math.Min(batch * 2, LargestBatch);
+        }
+
+        return found;
+    }
+
+    /// <summary>The entries at index positions <paramref name="first"/> to <paramref name="last"/>, read in one piece.</summary>
+    private async Task<List<AuditEntry>> ReadIndexedAsync(int first, int last, CancellationToken cancellationToken)
+    {
+        long start, end;
+        lock (_index)
+        {
+            start = _entryOffsets[first];
+            end = last + 1 < _entryOffsets.Count ? _entryOffsets[last + 1] : _length;
+        }
+
+        var bytes = new byte[checked((int)(end - start))];
+        var filled = 0;
+        // Shared read while the appliance appends: the range ends at a line that was whole when it was indexed.
+        using (var handle = File.OpenHandle(_options.LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+        {
+            while (filled < bytes.Length)
+            {
+                var read = await RandomAccess.ReadAsync(handle, bytes.AsMemory(filled), start + filled, cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                filled += read;
+            }
+        }
+
+        Interlocked.Add(ref _bytesRead, filled);
+        var entries = new List<AuditEntry>(last - first + 1);
+        // Checkpoint lines between the entries are read too, and skipped.
+        foreach (var (_, _, line, _) in Lines(bytes.AsMemory(0, filled), 0))
+        {
+            if (AuditChain.ParseLine(line) is AuditEntry entry)
+            {
+                entries.Add(entry);
+            }
+        }
+
+        return entries;
+    }
+
     private async Task<AuditCheckpoint> SignCheckpointAsync()
     {
         var time = _time.GetUtcNow();
         var signature = _signer.Sign(AuditChain.CheckpointMessage(_lastSequence, _lastHash, time));
         var checkpoint = new AuditCheckpoint(_lastSequence, _lastHash, new DateTimeOffset(time.UtcTicks, TimeSpan.Zero), _signer.KeyId, Convert.ToBase64String(signature));
         var line = AuditChain.FormatLine(checkpoint);
-        await WriteLineAsync(line).ConfigureAwait(false);
+        await WriteLineAsync(line, entry: null).ConfigureAwait(false);
         WriteAnchor(line);
         _lastCheckpoint = _lastSequence;
         return checkpoint;
     }
 
-    private async Task WriteLineAsync(string line)
+    private async Task WriteLineAsync(string line, AuditEntry? entry)
     {
         var bytes = Encoding.UTF8.GetBytes(line + "\n");
         // One write per line keeps a line whole for readers; fsync before returning so that an acknowledged event
@@ -290,6 +415,18 @@ public sealed class FileAuditLog : IAuditLog, IAsyncDisposable, IDisposable
         await _file.WriteAsync(bytes).ConfigureAwait(false);
         await _file.FlushAsync().ConfigureAwait(false);
         _file.Flush(flushToDisk: true);
+        // Readers see the line only once it is whole in the file.
+        lock (_index)
+        {
+            if (entry is not null)
+            {
+                _entrySequences.Add(entry.Sequence);
+                _entryOffsets.Add(_length);
+                _entryTicks.Add(entry.Time.UtcTicks);
+            }
+
+            _length += bytes.Length;
+        }
     }
 
     /// <summary>Replaces the checkpoint file atomically (temporary file, fsync, rename), so it is never half written.</summary>
@@ -324,53 +461,95 @@ public sealed class FileAuditLog : IAuditLog, IAsyncDisposable, IDisposable
         }
     }
 
-    private static (long Sequence, string Hash, long Checkpoint) ReadTail(string path)
+    /// <summary>Where the chain stands at the end of the file, and where each entry's line starts.</summary>
+    private sealed record Tail(long Sequence, string Hash, long Checkpoint, List<long> Sequences, List<long> Offsets, List<long> Ticks, long Length);
+
+    private static Tail ReadTail(string path)
     {
         if (!File.Exists(path))
         {
-            return (0, AuditChain.GenesisHash, 0);
+            return new Tail(0, AuditChain.GenesisHash, 0, [], [], [], 0);
         }
 
         long sequence = 0;
         var hash = AuditChain.GenesisHash;
         long checkpoint = 0;
-        string? lastLine = null;
-        foreach (var line in File.ReadLines(path))
+        var sequences = new List<long>();
+        var offsets = new List<long>();
+        var ticks = new List<long>();
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        var buffer = new byte[1024 * 1024];
+        var carried = 0;
+        long bufferStart = 0;
+        while (true)
         {
-            lastLine = line;
-            switch (AuditChain.ParseLine(line))
+            var read = stream.Read(buffer, carried, buffer.Length - carried);
+            var filled = carried + read;
+            var atEnd = read == 0;
+            var consumed = 0;
+            foreach (var (offset, length, line, whole) in Lines(buffer.AsMemory(0, filled), bufferStart))
             {
-                case AuditEntry entry:
-                    sequence = entry.Sequence;
-                    hash = entry.Hash;
+                if (!whole && !atEnd)
+                {
                     break;
-                case AuditCheckpoint signed:
-                    checkpoint = signed.Sequence;
-                    break;
-                default:
-                    throw new StorageException(
-                        $"The audit log {path} has a line that is not an entry after entry {sequence}; run `verify-audit` and keep the file as evidence before moving it away.");
+                }
+
+                switch (AuditChain.ParseLine(line))
+                {
+                    case AuditEntry entry:
+                        sequence = entry.Sequence;
+                        hash = entry.Hash;
+                        sequences.Add(sequence);
+                        offsets.Add(offset);
+                        ticks.Add(entry.Time.UtcTicks);
+                        break;
+                    case AuditCheckpoint signed:
+                        checkpoint = signed.Sequence;
+                        break;
+                    default:
+                        throw new StorageException(
+                            $"The audit log {path} has a line that is not an entry after entry {sequence}; run `verify-audit` and keep the file as evidence before moving it away.");
+                }
+
+                if (!whole)
+                {
+                    throw new StorageException($"The audit log {path} ends in the middle of a line; run `verify-audit` and keep the file as evidence before moving it away.");
+                }
+
+                consumed = (int)(offset - bufferStart) + length + 1;
+            }
+
+            if (atEnd)
+            {
+                return new Tail(sequence, hash, checkpoint, sequences, offsets, ticks, bufferStart + filled);
+            }
+
+            // The start of a line that goes on in the next read moves to the front of the buffer (which grows for a
+            // line longer than itself).
+            carried = filled - consumed;
+            Buffer.BlockCopy(buffer, consumed, buffer, 0, carried);
+            bufferStart += consumed;
+            if (carried == buffer.Length)
+            {
+                Array.Resize(ref buffer, buffer.Length * 2);
             }
         }
-
-        if (lastLine is not null && !EndsWithNewline(path))
-        {
-            throw new StorageException($"The audit log {path} ends in the middle of a line; run `verify-audit` and keep the file as evidence before moving it away.");
-        }
-
-        return (sequence, hash, checkpoint);
     }
 
-    private static bool EndsWithNewline(string path)
+    /// <summary>
+    /// The lines in <paramref name="bytes"/> (which starts at file offset <paramref name="start"/>), each with its offset
+    /// and length in bytes, and whether a newline ends it (only the last one can lack it).
+    /// </summary>
+    private static IEnumerable<(long Offset, int Length, string Line, bool Whole)> Lines(ReadOnlyMemory<byte> bytes, long start)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        if (stream.Length == 0)
+        var from = 0;
+        while (from < bytes.Length)
         {
-            return true;
+            var end = bytes.Span[from..].IndexOf((byte)'\n');
+            var length = end < 0 ? bytes.Length - from : end;
+            yield return (start + from, length, Encoding.UTF8.GetString(bytes.Span.Slice(from, length)), end >= 0);
+            from += length + 1;
         }
-
-        stream.Seek(-1, SeekOrigin.End);
-        return stream.ReadByte() == '\n';
     }
 
     private static async Task<List<string>> ReadLinesAsync(string path, CancellationToken cancellationToken)

@@ -1,6 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using Appliance.Core.Audit;
 using Appliance.Core.Identity;
 using Appliance.Core.Localization;
@@ -127,14 +125,5 @@ public sealed class SystemPageTests
         ("SipTransport", "TLS"),
         ("SipDialInNumber", "+4533123456"));
 
-    private static (string Certificate, string Key) Pem(DateTimeOffset notBefore, DateTimeOffset notAfter)
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=meet.example.org", key, HashAlgorithmName.SHA256);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddDnsName("meet.example.org");
-        request.CertificateExtensions.Add(names.Build());
-        using var certificate = request.CreateSelfSigned(notBefore, notAfter);
-        return (certificate.ExportCertificatePem(), key.ExportPkcs8PrivateKeyPem());
-    }
+    private static (string Certificate, string Key) Pem(DateTimeOffset notBefore, DateTimeOffset notAfter) => TestCertificates.Pem(notBefore, notAfter);
 }

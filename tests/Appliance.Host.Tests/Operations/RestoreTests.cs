@@ -17,23 +17,10 @@ namespace Appliance.Host.Tests.Operations;
 [NonParallelizable]
 public sealed class RestoreTests
 {
-    private readonly List<string> _folders = [];
+    private readonly TemporaryFolders _folders = new("appliance-restore-");
 
     [OneTimeTearDown]
-    public void RemoveFolders()
-    {
-        foreach (var folder in _folders.Where(Directory.Exists))
-        {
-            try
-            {
-                Directory.Delete(folder, recursive: true);
-            }
-            catch (IOException)
-            {
-                // A log file still being flushed; the temp folder is cleaned by the OS eventually.
-            }
-        }
-    }
+    public void RemoveFolders() => _folders.RemoveAll();
 
     [Test]
     [Platform(Exclude = "Win")]
@@ -81,9 +68,9 @@ public sealed class RestoreTests
                 Assert.That(verification.Intact, Is.True, verification.Summary);
                 Assert.That(File.Exists(Path.Combine(data, Backups.PendingMarker)), Is.False);
                 Assert.That(File.Exists(Path.Combine(replaced, "appliance.db")) && File.Exists(Path.Combine(replaced, "appliance.key")), Is.True, "the replaced files are kept");
-                Assert.That(Mode(replaced), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute));
-                Assert.That(Mode(Path.Combine(replaced, "appliance.key")), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
-                Assert.That(Mode(Path.Combine(data, "appliance.key")), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
+                Assert.That(TemporaryFolders.Mode(replaced), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute));
+                Assert.That(TemporaryFolders.Mode(Path.Combine(replaced, "appliance.key")), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
+                Assert.That(TemporaryFolders.Mode(Path.Combine(data, "appliance.key")), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
             });
         }
     }
@@ -219,14 +206,7 @@ public sealed class RestoreTests
         });
     }
 
-    private string NewFolder()
-    {
-        var folder = Path.Combine(Path.GetTempPath(), "appliance-restore-" + Guid.NewGuid().ToString("N"));
-        _folders.Add(folder);
-        return folder;
-    }
-
-    private static UnixFileMode Mode(string path) => OperatingSystem.IsWindows() ? default : File.GetUnixFileMode(path);
+    private string NewFolder() => _folders.New();
 
     private static void WriteMarker(string path, string backup) =>
         File.WriteAllText(path, JsonSerializer.Serialize(new { backup, requestedBy = "someone", at = DateTimeOffset.UnixEpoch }));

@@ -8,6 +8,7 @@ using Appliance.Core.Policy;
 using Appliance.Core.Rooms;
 using Appliance.Host.Policy;
 using Appliance.Host.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using static Appliance.Host.Tests.Policy.PolicySteps;
 
@@ -71,7 +72,7 @@ public sealed class RetentionAndAuditTests
     }
 
     [Test]
-    public async Task A_policy_file_is_installed_at_the_first_start_instead_of_the_preset()
+    public async Task A_policy_file_is_read_once_and_installed_at_the_first_start_instead_of_the_preset()
     {
         var data = Path.Combine(Path.GetTempPath(), "appliance-test-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(data);
@@ -82,11 +83,17 @@ public sealed class RetentionAndAuditTests
             var file = Path.Combine(data, "agency-policy.json");
             await File.WriteAllTextAsync(file, PolicyJson.Serialize(own));
 
-            await using var appliance = await TestAppliance.StartAsync(new Dictionary<string, string> { ["Appliance:Policy:PresetFile"] = file, ["Appliance:Policy:Preset"] = "se" }, data);
+            // Registered before the appliance's own services, this runs before the policy is installed: a second read of
+            // the file would now stop the start.
+            await using var appliance = await TestAppliance.StartAsync(
+                new Dictionary<string, string> { ["Appliance:Policy:PresetFile"] = file, ["Appliance:Policy:Preset"] = "se" },
+                data,
+                builder => builder.Services.AddHostedService(_ => new BeforeStart(() => File.WriteAllText(file, "{ broken"))));
 
             var current = appliance.Service<ActivePolicy>().Current;
             Assert.Multiple(() =>
             {
+                Assert.That(File.ReadAllText(file), Is.EqualTo("{ broken"), "the file was changed before the policy was installed");
                 Assert.That(current.Version, Is.EqualTo(1));
                 Assert.That(current.SchemeId, Is.EqualTo(PolicyPresets.BasicId), "the file wins over the preset id");
                 Assert.That(current.Levels[0].Controls.MaxParticipants, Is.EqualTo(400));
@@ -235,5 +242,16 @@ public sealed class RetentionAndAuditTests
         };
         await meetings.AddAsync(meeting);
         return meeting.Id;
+    }
+
+    private sealed class BeforeStart(Action action) : Microsoft.Extensions.Hosting.IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            action();
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

@@ -265,6 +265,105 @@ public sealed class FileAuditLogTests : StorageTestBase
     }
 
     [Test]
+    public async Task A_page_of_the_newest_entries_reads_only_its_part_of_a_long_log()
+    {
+        await WriteAsync(20_000, every: 100);
+        await using var log = FileAuditLog.Open(AuditOptions(every: 100), TimeProvider.System);
+        var fileLength = new FileInfo(LogPath).Length;
+
+        var newest = await log.ReadBackwardAsync(long.MaxValue, 101, null);
+        var newestBytes = log.BytesRead;
+        var older = await log.ReadBackwardAsync(newest[99].Sequence - 1, 101, null);
+        var newer = await log.ReadForwardAsync(older[99].Sequence + 1, 100, null);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(newest.Select(e => e.Sequence), Is.EqualTo(Enumerable.Range(19_900, 101).Reverse().Select(i => (long)i)));
+            Assert.That(newest[0].Target, Is.EqualTo("m-20000"));
+            Assert.That(newestBytes, Is.GreaterThan(0).And.LessThan(fileLength / 100), "a page reads its own entries, not the file");
+            Assert.That(older.Select(e => e.Sequence), Is.EqualTo(Enumerable.Range(19_800, 101).Reverse().Select(i => (long)i)));
+            Assert.That(newer.Select(e => e.Sequence), Is.EqualTo(Enumerable.Range(19_802, 100).Select(i => (long)i)));
+            Assert.That(log.BytesRead, Is.LessThan(fileLength / 20));
+        });
+    }
+
+    [Test]
+    public async Task Filtered_pages_meet_at_their_boundaries_and_read_only_as_far_as_they_need()
+    {
+        await WriteAsync(20_000, every: 100);
+        await using var log = FileAuditLog.Open(AuditOptions(every: 100), TimeProvider.System);
+        static bool Seventh(AuditEntry e) => int.Parse(e.Actor[2..], System.Globalization.CultureInfo.InvariantCulture) % 7 == 0;
+        var expected = Enumerable.Range(1, 20_000).Where(i => i % 7 == 0).Reverse().Select(i => (long)i).ToList();
+
+        var first = await log.ReadBackwardAsync(long.MaxValue, 100, new AuditFilter(Match: Seventh));
+        var firstBytes = log.BytesRead;
+        var second = await log.ReadBackwardAsync(first[^1].Sequence - 1, 100, new AuditFilter(Match: Seventh));
+        var backAgain = await log.ReadForwardAsync(second[0].Sequence + 1, 100, new AuditFilter(Match: Seventh));
+        var beyondTheEnd = await log.ReadForwardAsync(20_001, 100, new AuditFilter(Match: Seventh));
+        var beforeTheStart = await log.ReadBackwardAsync(6, 100, new AuditFilter(Match: Seventh));
+        var last = await log.ReadBackwardAsync(13, 100, new AuditFilter(Match: Seventh));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(first.Concat(second).Select(e => e.Sequence), Is.EqualTo(expected.Take(200)));
+            Assert.That(backAgain.Select(e => e.Sequence), Is.EqualTo(first.Select(e => e.Sequence).Reverse()));
+            Assert.That(firstBytes, Is.LessThan(new FileInfo(LogPath).Length / 10), "700 entries of 20,000 are read, not all");
+            Assert.That(beyondTheEnd, Is.Empty);
+            Assert.That(beforeTheStart, Is.Empty);
+            Assert.That(last.Select(e => e.Sequence), Is.EqualTo(new long[] { 7 }));
+        });
+    }
+
+    [Test]
+    public async Task A_period_far_back_is_found_by_time_without_reading_the_entries_after_it()
+    {
+        var clock = new SteppingClock(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), TimeSpan.FromMinutes(1));
+        await using (var writer = FileAuditLog.Open(AuditOptions(every: 100), clock))
+        {
+            for (var i = 1; i <= 20_000; i++)
+            {
+                await writer.AppendAsync(Event(i));
+            }
+        }
+
+        await using var log = FileAuditLog.Open(AuditOptions(every: 100), TimeProvider.System);
+        var all = await log.ReadAsync(1, 100_000);
+        var period = new AuditFilter(new DateTimeOffset(2026, 1, 3, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 1, 4, 0, 0, 0, TimeSpan.Zero));
+        var inPeriod = all.Where(e => period.InPeriod(e.Time)).Select(e => e.Sequence).ToList();
+        var before = log.BytesRead;
+
+        var newest = await log.ReadBackwardAsync(long.MaxValue, 100, period);
+        var oldest = await log.ReadForwardAsync(1, 100, period);
+        var read = log.BytesRead - before;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(inPeriod, Has.Count.GreaterThan(1000));
+            Assert.That(newest.Select(e => e.Sequence), Is.EqualTo(inPeriod.AsEnumerable().Reverse().Take(100)));
+            Assert.That(oldest.Select(e => e.Sequence), Is.EqualTo(inPeriod.Take(100)));
+            Assert.That(read, Is.LessThan(new FileInfo(LogPath).Length / 50), "only entries of the period are read");
+        });
+    }
+
+    [Test]
+    public async Task Entries_appended_after_opening_are_read_from_the_index()
+    {
+        await WriteAsync(5, every: 2);
+        await using var log = FileAuditLog.Open(AuditOptions(every: 2), TimeProvider.System);
+        await log.AppendAsync(Event(6));
+        await log.AppendAsync(Event(7));
+
+        var newest = await log.ReadBackwardAsync(long.MaxValue, 3, null);
+        var all = await log.ReadAsync(1, 100);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(newest.Select(e => e.Target), Is.EqualTo(new[] { "m-7", "m-6", "m-5" }));
+            Assert.That(all.Select(e => e.Sequence), Is.EqualTo(Enumerable.Range(1, 7).Select(i => (long)i)));
+        });
+    }
+
+    [Test]
     public async Task Concurrent_appends_keep_one_consistent_chain()
     {
         await using (var log = FileAuditLog.Open(AuditOptions(every: 7), TimeProvider.System))
@@ -329,5 +428,18 @@ public sealed class FileAuditLogTests : StorageTestBase
 
         Assert.That(() => FileAuditLog.Open(AuditOptions(), TimeProvider.System), Throws.TypeOf<StorageException>().With.Message.Contains("missing"));
         Assert.That(() => FileAuditLog.VerifyFileAsync(AuditOptions()), Throws.TypeOf<StorageException>().With.Message.Contains("missing"));
+    }
+
+    /// <summary>A clock that moves on by a step each time it is read, so that entries are spread over days.</summary>
+    private sealed class SteppingClock(DateTimeOffset start, TimeSpan step) : TimeProvider
+    {
+        private DateTimeOffset _next = start;
+
+        public override DateTimeOffset GetUtcNow()
+        {
+            var now = _next;
+            _next += step;
+            return now;
+        }
     }
 }

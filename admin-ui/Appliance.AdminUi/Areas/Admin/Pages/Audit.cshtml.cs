@@ -13,12 +13,14 @@ namespace Appliance.AdminUi.Areas.Admin.Pages;
 
 /// <summary>
 /// The audit log: auditors and security officers filter, page through and export it; they and operators verify its
-/// chain. An export is itself audited. The log is read whole and filtered here: one appliance's log is small enough,
-/// and the log file has no index to filter by.
+/// chain. An export is itself audited. A page reads only the entries it shows: the newest that match the filter, or
+/// those just before (<see cref="Before"/>) or after (<see cref="After"/>) the page it came from, found by reading the log
+/// from that point on; a sequence number marks the place, so that pages stay put while the log grows. Verifying and
+/// exporting read the whole log.
 /// </summary>
 public sealed class AuditModel(IAuditLog audit, IIdentityStore identity, Texts texts, TimeProvider time) : PageModel
 {
-    public const int PageSize = 50;
+    public const int PageSize = 100;
 
     private const int ReadChunk = 1000;
 
@@ -37,14 +39,23 @@ public sealed class AuditModel(IAuditLog audit, IIdentityStore identity, Texts t
     [BindProperty(SupportsGet = true)]
     public string? Outcome { get; set; }
 
-    [BindProperty(SupportsGet = true, Name = "p")]
-    public int PageNumber { get; set; } = 1;
+    /// <summary>Show the matching entries older than this sequence (the "older" link).</summary>
+    [BindProperty(SupportsGet = true)]
+    public long? Before { get; set; }
+
+    /// <summary>Show the matching entries newer than this sequence (the "newer" link).</summary>
+    [BindProperty(SupportsGet = true)]
+    public long? After { get; set; }
 
     public List<FieldError> Errors { get; } = [];
 
     public IReadOnlyList<AuditEntry> Entries { get; private set; } = [];
 
-    public int Total { get; private set; }
+    /// <summary>Whether matching entries newer than the page's exist.</summary>
+    public bool HasNewer { get; private set; }
+
+    /// <summary>Whether matching entries older than the page's exist.</summary>
+    public bool HasOlder { get; private set; }
 
     public AuditVerification? Verification { get; private set; }
 
@@ -52,8 +63,6 @@ public sealed class AuditModel(IAuditLog audit, IIdentityStore identity, Texts t
 
     /// <summary>Reading and exporting entries is for auditors and security officers; operators only verify.</summary>
     public bool CanRead => User.IsInRole(RoleNames.Auditor) || User.IsInRole(RoleNames.SecurityOfficer);
-
-    public int Pages => Math.Max(1, (Total + PageSize - 1) / PageSize);
 
     public async Task OnGetAsync()
     {
@@ -70,11 +79,24 @@ public sealed class AuditModel(IAuditLog audit, IIdentityStore identity, Texts t
             return Forbid();
         }
 
-        var matching = await FilterAsync();
-        if (matching is null)
+        var filter = await FilterAsync();
+        if (filter is null)
         {
             await SearchAsync();
             return Page();
+        }
+
+        var matching = new List<AuditEntry>();
+        for (long next = 1; ; )
+        {
+            var chunk = await audit.ReadForwardAsync(next, ReadChunk, filter, HttpContext.RequestAborted);
+            matching.AddRange(chunk);
+            if (chunk.Count < ReadChunk)
+            {
+                break;
+            }
+
+            next = chunk[^1].Sequence + 1;
         }
 
         var jsonLines = format == "jsonl";
@@ -112,19 +134,52 @@ public sealed class AuditModel(IAuditLog audit, IIdentityStore identity, Texts t
         return Page();
     }
 
-    /// <summary>The address of another page of the same search.</summary>
-    public string PageLink(int page)
+    /// <summary>The address of the newer entries of the same search (an empty page leads back from where it was).</summary>
+    public string NewerLink => PageLink(nameof(After), Entries.Count > 0 ? Entries[0].Sequence : (Before ?? 1) - 1);
+
+    /// <summary>The address of the older entries of the same search.</summary>
+    public string OlderLink => PageLink(nameof(Before), Entries.Count > 0 ? Entries[^1].Sequence : (After ?? 0) + 1);
+
+    /// <summary>The address of the newest entries of the same search.</summary>
+    public string NewestLink => PageLink(null, 0);
+
+    private string PageLink(string? cursor, long sequence)
     {
-        var query = new Dictionary<string, string?> { ["From"] = From, ["To"] = To, ["Actor"] = Actor, ["Action"] = Action, ["Outcome"] = Outcome, ["p"] = page.ToString(CultureInfo.InvariantCulture) };
+        var query = new Dictionary<string, string?> { ["From"] = From, ["To"] = To, ["Actor"] = Actor, ["Action"] = Action, ["Outcome"] = Outcome };
+        if (cursor is not null)
+        {
+            query[cursor] = sequence.ToString(CultureInfo.InvariantCulture);
+        }
+
         return QueryHelpers.AddQueryString("/admin/audit", query.Where(q => !string.IsNullOrEmpty(q.Value)));
     }
 
     private async Task SearchAsync()
     {
-        var matching = await FilterAsync() ?? [];
-        Total = matching.Count;
-        PageNumber = Math.Clamp(PageNumber, 1, Pages);
-        Entries = [.. matching.AsEnumerable().Reverse().Skip((PageNumber - 1) * PageSize).Take(PageSize)];
+        if (await FilterAsync() is not { } filter)
+        {
+            return;
+        }
+
+        var cancellation = HttpContext.RequestAborted;
+        // One entry more than the page shows tells whether there is another page that way; on the other side, one
+        // matching entry is looked for.
+        if (After is { } after)
+        {
+            after = Math.Clamp(after, 0, long.MaxValue - 1);
+            var found = await audit.ReadForwardAsync(after + 1, PageSize + 1, filter, cancellation);
+            HasNewer = found.Count > PageSize;
+            Entries = [.. found.Take(PageSize).Reverse()];
+            HasOlder = (await audit.ReadBackwardAsync(after, 1, filter, cancellation)).Count > 0;
+        }
+        else
+        {
+            var found = await audit.ReadBackwardAsync(Before is { } before ? Math.Max(before, 1) - 1 : long.MaxValue, PageSize + 1, filter, cancellation);
+            HasOlder = found.Count > PageSize;
+            Entries = [.. found.Take(PageSize)];
+            HasNewer = Before is { } newerThan && newerThan < long.MaxValue && (await audit.ReadForwardAsync(Math.Max(newerThan, 1), 1, filter, cancellation)).Count > 0;
+        }
+
         foreach (var id in Entries.Select(e => e.Actor).Distinct(StringComparer.Ordinal).Where(a => !a.Contains(':', StringComparison.Ordinal) && a != "system"))
         {
             if ((await identity.FindUserByIdAsync(id, HttpContext.RequestAborted)) is { } user)
@@ -134,8 +189,8 @@ public sealed class AuditModel(IAuditLog audit, IIdentityStore identity, Texts t
         }
     }
 
-    /// <summary>The entries matching the filter, oldest first; null with errors when the filter is not valid.</summary>
-    private async Task<List<AuditEntry>?> FilterAsync()
+    /// <summary>The filter as the log reads it (days as a period it need not read outside); null with errors when not valid.</summary>
+    private async Task<AuditFilter?> FilterAsync()
     {
         var from = Date(From, "from");
         var to = Date(To, "to");
@@ -176,25 +231,10 @@ public sealed class AuditModel(IAuditLog audit, IIdentityStore identity, Texts t
         }
 
         var actorIds = await ActorIdsAsync();
-        var matching = new List<AuditEntry>();
-        for (long next = 1; ; )
-        {
-            var chunk = await audit.ReadAsync(next, ReadChunk, HttpContext.RequestAborted);
-            matching.AddRange(chunk.Where(e =>
-                (from is null || e.Time >= from)
-                && (to is null || e.Time < to.Value.AddDays(1))
-                && (action is null || e.Action == action)
-                && (outcome is null || e.Outcome == outcome)
-                && (actorIds is null || actorIds.Contains(e.Actor))));
-            if (chunk.Count < ReadChunk)
-            {
-                break;
-            }
-
-            next = chunk[^1].Sequence + 1;
-        }
-
-        return matching;
+        return new AuditFilter(from, to?.AddDays(1), e =>
+            (action is null || e.Action == action)
+            && (outcome is null || e.Outcome == outcome)
+            && (actorIds is null || actorIds.Contains(e.Actor)));
     }
 
     // The actor filter matches an actor id as written, or the staff members whose name or user name contains the text.
