@@ -16,13 +16,15 @@ namespace Appliance.Host.Operations;
 /// in <c>&lt;data&gt;/tls/uploaded.crt|key</c> (0600; used from the next start, see <see cref="ServerCertificate"/>),
 /// and backups in <c>&lt;data&gt;/backups/&lt;UTC time&gt;/</c> (see <see cref="Backups"/> for what one holds).
 /// </summary>
-public sealed class SystemAdministration(ApplianceOptions options, ApplianceDatabase database, FileAuditLog audit, BackupVerifications verifications, TimeProvider time) : ISystemAdministration
+public sealed class SystemAdministration(ApplianceOptions options, ApplianceDatabase database, FileAuditLog audit, BackupVerifications verifications, TimeProvider time) : ISystemAdministration, IDisposable
 {
     /// <summary>The folder under the data folder holding ASP.NET Core's data-protection key ring (cookies, tickets).</summary>
     public const string KeyRingFolderName = "keys";
 
     /// <summary>The TURN and SIP settings' file name in the data folder (and in a backup).</summary>
     public const string SettingsFileName = "network-settings.json";
+
+    private readonly SemaphoreSlim _backingUp = new(1, 1);
 
     private string SettingsPath => Path.Combine(options.DataDirectory, SettingsFileName);
 
@@ -82,7 +84,28 @@ public sealed class SystemAdministration(ApplianceOptions options, ApplianceData
     /// <inheritdoc />
     public async Task<string> BackupAsync(CancellationToken cancellationToken)
     {
+        // One backup at a time: a second click, or a second operator, waits for the first instead of racing it.
+        await _backingUp.WaitAsync(cancellationToken);
+        try
+        {
+            return await BackupOnceAsync(cancellationToken);
+        }
+        finally
+        {
+            _backingUp.Release();
+        }
+    }
+
+    private async Task<string> BackupOnceAsync(CancellationToken cancellationToken)
+    {
         var stamp = Backups.Stamp(time.GetUtcNow());
+        // A backup is named by its second; the next one in the same second waits for the next, so none overwrites another.
+        while (Directory.Exists(Path.Combine(options.DataDirectory, "backups", stamp)))
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(100), time, cancellationToken);
+            stamp = Backups.Stamp(time.GetUtcNow());
+        }
+
         var folder = PrivateFiles.CreateDirectory(Path.Combine(options.DataDirectory, "backups", stamp)).FullName;
         database.CopyTo(Path.Combine(folder, Path.GetFileName(database.DatabasePath)));
         // A checkpoint first, so the copied log ends with a signed entry and its copy verifies on its own.
@@ -110,6 +133,9 @@ public sealed class SystemAdministration(ApplianceOptions options, ApplianceData
         PrivateFiles.Write(Path.Combine(folder, Backups.DescriptionFile), JsonSerializer.Serialize(new BackupDescription(ApplianceDatabase.SchemaVersion, stamp, files)));
         return folder;
     }
+
+    /// <inheritdoc />
+    public void Dispose() => _backingUp.Dispose();
 
     /// <inheritdoc />
     public IReadOnlyList<BackupSummary> ListBackups() => Backups.List(options.DataDirectory, verifications);

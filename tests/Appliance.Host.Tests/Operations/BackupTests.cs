@@ -175,6 +175,20 @@ public sealed class BackupTests
     }
 
     [Test]
+    public async Task Backups_asked_for_in_the_same_second_are_kept_apart()
+    {
+        await using var appliance = await TestAppliance.StartAsync();
+        var system = appliance.Service<ISystemAdministration>();
+
+        var folders = await Task.WhenAll(system.BackupAsync(CancellationToken.None), system.BackupAsync(CancellationToken.None), system.BackupAsync(CancellationToken.None));
+
+        Assert.That(folders.Distinct().Count(), Is.EqualTo(3), "each backup has a folder of its own");
+        Assert.That(folders.Select(Path.GetFileName).All(name => Backups.IsBackupName(name, out _)), Is.True);
+        Assert.That(folders.All(folder => File.Exists(Path.Combine(folder, Backups.DescriptionFile))), Is.True, "each one finished");
+        Assert.That(system.ListBackups(), Has.Count.GreaterThanOrEqualTo(3));
+    }
+
+    [Test]
     public async Task The_system_page_verifies_a_backups_audit_log_once_and_again_when_it_changed()
     {
         await using var appliance = await TestAppliance.StartAsync();
