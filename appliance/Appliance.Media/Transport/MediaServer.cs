@@ -76,6 +76,7 @@ public sealed class MediaServer : IDisposable
     private readonly Dictionary<IceLiteAgent, MediaPeer> _peersByAgent = [];
     private readonly List<MediaPeer> _peers = [];
     private readonly List<TcpConnection> _pendingTcp = [];
+    private readonly List<TcpConnection> _openTcp = [];
     private readonly List<TcpConnection> _tcpToFlush = [];
     private long _lastTick;
 
@@ -613,7 +614,8 @@ public sealed class MediaServer : IDisposable
                 DrainControl();
             }
 
-            if (!_tcpEvents.IsEmpty)
+            // The flag, not the queue: set with every event, it keeps a server without TCP traffic out of the queue's code.
+            if (Volatile.Read(ref _tcpWakePending) != 0)
             {
                 DrainTcp();
             }
@@ -657,7 +659,8 @@ public sealed class MediaServer : IDisposable
                 DrainControl();
             }
 
-            if (!_tcpEvents.IsEmpty)
+            // The flag, not the queue: set with every event, it keeps a server without TCP traffic out of the queue's code.
+            if (Volatile.Read(ref _tcpWakePending) != 0)
             {
                 DrainTcp();
             }
@@ -1021,25 +1024,12 @@ public sealed class MediaServer : IDisposable
                 _counters.Increment(MediaCounter.ConsentExpirations);
                 peer.Counters.Increment(MediaCounter.ConsentExpirations);
                 ClosePeer(peer, PeerCloseReason.ConsentExpired);
-                continue;
-            }
-
-            // What a full kernel buffer kept back at the last flush.
-            foreach (var tcp in peer.TcpConnections)
-            {
-                if (tcp.HasUnsentBytes)
-                {
-                    tcp.Flush();
-                }
             }
         }
 
-        for (var i = _pendingTcp.Count - 1; i >= 0; i--)
+        if (_openTcp.Count > 0 || _pendingTcp.Count > 0)
         {
-            if (now - _pendingTcp[i].AcceptedAt >= _tcpAuthenticationTicks)
-            {
-                RejectTcp(_pendingTcp[i], TcpRejectionReason.AuthenticationTimeout, MediaCounter.TcpAuthenticationTimeouts);
-            }
+            TickTcp(now);
         }
 
         _handler.OnTick(now);
@@ -1219,6 +1209,7 @@ public sealed class MediaServer : IDisposable
             }
 
             _pendingTcp.Remove(connection);
+            _openTcp.Add(connection);
             checkedPeer.TcpConnections.Add(connection);
             connection.Authenticate(checkedPeer);
             Count(checkedPeer, MediaCounter.TcpConnectionsAuthenticated);
@@ -1283,6 +1274,7 @@ public sealed class MediaServer : IDisposable
     {
         connection.Close();
         _pendingTcp.Remove(connection);
+        _openTcp.Remove(connection);
         if (connection.Peer is { } peer)
         {
             peer.TcpConnections.Remove(connection);
@@ -1313,6 +1305,27 @@ public sealed class MediaServer : IDisposable
 
         _pendingTcp.Clear();
         _tcpToFlush.Clear();
+        _openTcp.Clear();
+    }
+
+    /// <summary>Flushes what a full kernel buffer kept back, and closes connections that did not authenticate in time.</summary>
+    private void TickTcp(long now)
+    {
+        for (var i = 0; i < _openTcp.Count; i++)
+        {
+            if (_openTcp[i].HasUnsentBytes)
+            {
+                _openTcp[i].Flush();
+            }
+        }
+
+        for (var i = _pendingTcp.Count - 1; i >= 0; i--)
+        {
+            if (now - _pendingTcp[i].AcceptedAt >= _tcpAuthenticationTicks)
+            {
+                RejectTcp(_pendingTcp[i], TcpRejectionReason.AuthenticationTimeout, MediaCounter.TcpAuthenticationTimeouts);
+            }
+        }
     }
 
     private void Post(ControlOperation operation)
@@ -1440,6 +1453,7 @@ public sealed class MediaServer : IDisposable
         foreach (var tcp in peer.TcpConnections)
         {
             tcp.Close();
+            _openTcp.Remove(tcp);
         }
 
         peer.TcpConnections.Clear();
