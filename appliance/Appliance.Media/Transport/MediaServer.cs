@@ -1192,10 +1192,18 @@ public sealed class MediaServer : IDisposable
         }
 
         // Refused before the check reaches the agent: a check that is not let in must not nominate its pair.
-        if (peer is null && PeerNamedBy(frame) is { } named && named.TcpConnections.Count >= _options.MaxTcpConnectionsPerPeer)
+        var named = PeerNamedBy(frame);
+        if (peer is null && named is not null && named.TcpConnections.Count >= _options.MaxTcpConnectionsPerPeer)
         {
             Count(named, MediaCounter.TcpConnectionsRefused);
             RejectTcp(connection, TcpRejectionReason.TooManyForPeer, null);
+            return;
+        }
+
+        if (peer is not null && named is not null && !ReferenceEquals(named, peer))
+        {
+            // Another peer's ufrag on this peer's connection: a connection belongs to one peer, and must not move another's pair.
+            Count(peer, MediaCounter.StunDropped);
             return;
         }
 
@@ -1214,12 +1222,6 @@ public sealed class MediaServer : IDisposable
             connection.Authenticate(checkedPeer);
             Count(checkedPeer, MediaCounter.TcpConnectionsAuthenticated);
             peer = checkedPeer;
-        }
-        else if (checkedPeer is not null && !ReferenceEquals(checkedPeer, peer))
-        {
-            // Another peer's credentials on this peer's connection: a connection belongs to one peer.
-            Count(peer, MediaCounter.StunDropped);
-            return;
         }
 
         if (IsSuccess(result))

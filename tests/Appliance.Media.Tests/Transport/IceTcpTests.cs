@@ -222,6 +222,22 @@ public class IceTcpTests(bool batchedIo)
         Assert.That(peerA.TryGetRemoteAddress(out var remote) && remote == TransportAddress.FromEndPoint(a.LocalEndPoint), Is.True, "the refused connection selected nothing");
     }
 
+    [Test]
+    public async Task A_check_for_another_peer_over_a_peers_connection_is_dropped_and_moves_nothing()
+    {
+        using var rig = NewRig();
+        var (a, peerA) = await rig.ConnectAsync(_clientIdentity, tcp: true);
+        var (b, peerB) = await rig.ConnectAsync(_clientIdentity);
+        var dropped = peerA.GetCounters()[MediaCounter.StunDropped];
+
+        // B's credentials, nominating, over A's authenticated connection.
+        Assert.That(a.SendDatagram(Check(peerB.LocalIceCredentials.Ufrag + ":" + b.LocalIceCredentials.Ufrag, peerB.LocalIceCredentials.Password, useCandidate: true)), Is.True);
+
+        await MediaRig.WaitUntilAsync(() => peerA.GetCounters()[MediaCounter.StunDropped] == dropped + 1, "the check to be dropped");
+        Assert.That(peerB.TryGetRemoteAddress(out var remote) && remote == TransportAddress.FromEndPoint(b.LocalEndPoint), Is.True, "B's pair stays");
+        Assert.That(await a.CheckConsentAsync(), Is.True, "A's connection stays");
+    }
+
     private MediaRig NewRig(Func<MediaServerOptions, MediaServerOptions>? configure = null, TimeProvider? time = null) =>
         new(_serverIdentity, time, o => (configure ?? (x => x))(o with { TcpPort = 0 }), batchedIo);
 
