@@ -12,7 +12,8 @@ using Appliance.Media.Stun;
 namespace Appliance.Media.Transport;
 
 /// <summary>
-/// The media plane's runtime: one UDP socket for every peer (ICE-lite, RFC 7983 demultiplexing), a DTLS worker
+/// The media plane's runtime: one UDP socket for every peer (ICE-lite, RFC 7983 demultiplexing), optionally an ICE-TCP
+/// listener for peers that cannot use UDP, a DTLS worker
 /// per peer, SRTP in and out, and an <see cref="IMediaHandler"/> that decides where media goes.
 /// </summary>
 /// <remarks>
@@ -36,6 +37,12 @@ namespace Appliance.Media.Transport;
 /// tick, and before the loop waits for the next burst, so a packet waits at most behind the burst that caused
 /// it. Each datagram's outcome is counted for its peer when the batch goes (RtpSent, BytesSent, SendFailures).
 /// STUN responses and DTLS go straight out of the socket, as without batching.</para>
+/// <para><b>ICE-TCP</b> (<see cref="MediaServerOptions.TcpPort"/>, RFC 6544 passive, RFC 4571 framing): an accept loop
+/// and a reader per connection run on the thread pool and hand connections and complete frames (in pooled buffers) to
+/// the receive thread through a queue, waking it once per burst; the receive thread alone decides what a connection
+/// is (pending, a peer's, closed) and handles its frames as it handles datagrams. Sends to a peer whose selected pair
+/// is a TCP connection are framed into that connection's bounded buffer and written without blocking when the burst's
+/// sends go out. See the Transport README.</para>
 /// </remarks>
 public sealed class MediaServer : IDisposable
 {
