@@ -1,4 +1,5 @@
 using System.Net;
+using Appliance.Media.Transport;
 
 namespace Appliance.Host.Media;
 
@@ -13,6 +14,15 @@ public sealed class MediaOptions
     /// <summary>The one UDP port of every media connection; 0 lets the system choose (tests).</summary>
     public int Port { get; set; } = 10000;
 
+    /// <summary>
+    /// The TCP port of ICE-TCP (RFC 6544 passive candidates), for browsers behind firewalls that let no UDP through.
+    /// Unset: the same number as <see cref="Port"/> (so 10000, and with 0 another ephemeral port); -1: no TCP listener.
+    /// </summary>
+    public int? TcpPort { get; set; }
+
+    /// <summary>False leaves UDP out of the offers, so that browsers must use ICE-TCP: a diagnostic, not for production.</summary>
+    public bool OfferUdp { get; set; } = true;
+
     /// <summary>The address the media socket binds to.</summary>
     public string BindAddress { get; set; } = "0.0.0.0";
 
@@ -25,6 +35,15 @@ public sealed class MediaOptions
 
     /// <summary>How many cameras each participant receives (the last speakers).</summary>
     public int LastN { get; set; } = 9;
+
+    /// <summary>The TCP port as <see cref="MediaServerOptions.TcpPort"/> takes it (null: none); throws a message the operator can act on.</summary>
+    public int? ResolveTcpPort() => TcpPort switch
+    {
+        null => Port,
+        -1 => null,
+        >= 0 and <= 65535 => TcpPort,
+        _ => throw new InvalidOperationException($"Appliance:Media:TcpPort {TcpPort} is not a port number (or -1 for no TCP listener)."),
+    };
 
     /// <summary>The bind address, parsed; throws a message the operator can act on.</summary>
     public IPAddress ParseBindAddress() =>

@@ -54,8 +54,11 @@ public static class MediaPlane
             Port = options.Port is >= 0 and <= 65535
                 ? options.Port
                 : throw new InvalidOperationException($"Appliance:Media:Port {options.Port} is not a port number."),
+            TcpPort = options.ResolveTcpPort(),
+            OfferUdp = options.OfferUdp,
             AdvertisedAddresses = options.ParseAdvertisedAddresses(),
             UnexpectedError = ex => logger.LogError(ex, "The media plane survived an unexpected error"),
+            TcpConnectionRejected = rejection => logger.LogWarning("ICE-TCP connection from {Remote} closed: {Reason}", rejection.Remote, rejection.Reason),
         };
         var sfu = new SfuOptions { LastN = options.LastN, Clock = NtpClock.FromTimeProvider(time), Tap = tap };
         try
@@ -65,7 +68,7 @@ public static class MediaPlane
         catch (SocketException ex)
         {
             throw new InvalidOperationException(
-                $"The media port UDP {options.BindAddress}:{options.Port} cannot be opened ({ex.SocketErrorCode}); set Appliance:Media:Port or Appliance:Media:BindAddress.",
+                $"The media port UDP {options.BindAddress}:{options.Port} or TCP {options.ResolveTcpPort()} cannot be opened ({ex.SocketErrorCode}); set Appliance:Media:Port, Appliance:Media:TcpPort (-1: no TCP) or Appliance:Media:BindAddress.",
                 ex);
         }
     }
@@ -79,7 +82,7 @@ internal sealed class MediaPlaneService(ConferenceMedia media, ILogger<MediaPlan
         media.Start();
         foreach (var candidate in media.LocalCandidates)
         {
-            logger.LogInformation("Media plane reachable at UDP {Address}:{Port}", candidate.Address, candidate.Port);
+            logger.LogInformation("Media plane reachable at {Protocol} {Address}:{Port}", candidate.Protocol, candidate.Address, candidate.Port);
         }
 
         return Task.CompletedTask;

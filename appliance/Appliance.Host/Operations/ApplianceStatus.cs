@@ -4,6 +4,7 @@ using Appliance.AdminUi;
 using Appliance.Core.Identity;
 using Appliance.Core.Meetings;
 using Appliance.Core.Rooms;
+using Appliance.Media;
 using Appliance.Media.Conference;
 using Appliance.Host.Tls;
 using Appliance.Storage;
@@ -43,7 +44,7 @@ public sealed class ApplianceStatus(
             LiveMeetings = open.Count,
             Participants = open.Sum(r => r.Roster().Count),
             // Resolved lazily: a host built without the media plane (tests that replace it) has none.
-            MediaEndpoints = services.GetService<ConferenceMedia>()?.LocalCandidates.Select(c => $"{c.Address}:{c.Port}").ToList() ?? [],
+            MediaEndpoints = services.GetService<ConferenceMedia>()?.LocalCandidates.Select(c => c.Protocol == CandidateProtocol.Tcp ? $"{c.Address}:{c.Port}/tcp" : $"{c.Address}:{c.Port}").ToList() ?? [],
             ProcessorTime = cpu,
             Cores = Environment.ProcessorCount,
             AverageProcessorPercent = wall > 0 ? Math.Round(100 * cpu.TotalSeconds / wall / Environment.ProcessorCount, 1) : 0,

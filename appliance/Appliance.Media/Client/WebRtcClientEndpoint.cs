@@ -18,7 +18,8 @@ public delegate void ReceivedMediaHandler(ReadOnlySpan<byte> packet);
 
 /// <summary>
 /// The client side of a WebRTC media connection, as a browser makes it, for tests and the load generator: its
-/// own UDP socket, ICE as the controlling agent against one server candidate (Binding requests with
+/// own UDP socket (or a TCP connection to the server's passive candidate, RFC 6544 with RFC 4571 framing, when
+/// <see cref="WebRtcClientOptions.UseTcp"/>), ICE as the controlling agent against one server candidate (Binding requests with
 /// USE-CANDIDATE, ICE-CONTROLLING, MESSAGE-INTEGRITY and FINGERPRINT), DTLS as client
 /// (<see cref="DtlsSrtpClient"/>), then SRTP both ways.
 /// </summary>
@@ -30,7 +31,7 @@ public delegate void ReceivedMediaHandler(ReadOnlySpan<byte> packet);
 /// sends are serialised by a lock because an SRTP session is single-threaded.</para>
 /// <para>Not a hardened endpoint: it trusts the server it was pointed at for everything but DTLS and SRTP.</para>
 /// </remarks>
-public sealed class WebRtcClientEndpoint : IDisposable
+public sealed class WebRtcClientEndpoint : IDisposable, IPacketPath
 {
     private const int ReceiveBufferSize = 65536;
     private const int MaxSrtpOverhead = 32;
@@ -46,6 +47,8 @@ public sealed class WebRtcClientEndpoint : IDisposable
     private readonly Thread _receiveThread;
     private readonly CancellationTokenSource _lifetime = new();
     private readonly Lock _sendGate = new();
+    private readonly Lock _tcpWriteGate = new();
+    private readonly byte[]? _tcpFrame;
     private readonly byte[] _sendScratch = new byte[ReceiveBufferSize + MaxSrtpOverhead];
     private readonly byte[] _tieBreaker = RandomNumberGenerator.GetBytes(8);
     private readonly Lock _checksGate = new();
@@ -81,7 +84,9 @@ public sealed class WebRtcClientEndpoint : IDisposable
         LocalIceCredentials = IceCredentials.Generate();
         _localUfrag = Encoding.ASCII.GetBytes(LocalIceCredentials.Ufrag);
         _localPassword = Encoding.ASCII.GetBytes(LocalIceCredentials.Password);
-        _socket = new Socket(_options.LocalAddress.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        _socket = _options.UseTcp
+            ? new Socket(_options.LocalAddress.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true }
+            : new Socket(_options.LocalAddress.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         try
         {
             _socket.ReceiveBufferSize = _options.SocketBufferSize;
@@ -101,8 +106,18 @@ public sealed class WebRtcClientEndpoint : IDisposable
         }
 
         _dtls = new QueuedDatagramChannel(_socket, 64);
-        _receiveThread = new Thread(ReceiveLoop) { IsBackground = true, Name = "webrtc-client-receive" };
-        _receiveThread.Start();
+        if (_options.UseTcp)
+        {
+            // Reads start once connected; DTLS goes through the framing like every other packet.
+            _tcpFrame = new byte[Rfc4571Framer.HeaderSize + ushort.MaxValue];
+            _dtls.Path = this;
+            _receiveThread = new Thread(ReceiveFramesLoop) { IsBackground = true, Name = "webrtc-client-receive" };
+        }
+        else
+        {
+            _receiveThread = new Thread(ReceiveLoop) { IsBackground = true, Name = "webrtc-client-receive" };
+            _receiveThread.Start();
+        }
     }
 
     /// <summary>Media arriving from the server, decrypted; called on the endpoint's receive thread.</summary>
@@ -172,6 +187,12 @@ public sealed class WebRtcClientEndpoint : IDisposable
         _dtls.Destination = _serverAddress;
         _username = Encoding.ASCII.GetBytes(serverUfrag + ":" + LocalIceCredentials.Ufrag);
         _serverPassword = Encoding.ASCII.GetBytes(serverPassword);
+        if (_options.UseTcp)
+        {
+            await _socket.ConnectAsync(server, cancellationToken).ConfigureAwait(false);
+            _receiveThread.Start();
+        }
+
         _hasServer = true;
 
         var started = TimeProvider.System.GetTimestamp();
@@ -220,7 +241,10 @@ public sealed class WebRtcClientEndpoint : IDisposable
     /// <summary>Protects a plaintext RTCP compound packet and sends it to the server; false when not connected or refused.</summary>
     public bool SendRtcp(ReadOnlySpan<byte> compound) => SendProtected(compound, rtcp: true);
 
-    /// <summary>Sends <paramref name="datagram"/> to the server as it is: for tests that send what no browser would.</summary>
+    /// <summary>
+    /// Sends <paramref name="datagram"/> to the server as it is (over TCP in one RFC 4571 frame): for tests that send
+    /// what no browser would.
+    /// </summary>
     public bool SendDatagram(ReadOnlySpan<byte> datagram)
     {
         var destination = _serverAddress;
@@ -231,7 +255,48 @@ public sealed class WebRtcClientEndpoint : IDisposable
 
         try
         {
-            _socket.SendTo(datagram, SocketFlags.None, destination);
+            if (_tcpFrame is null)
+            {
+                _socket.SendTo(datagram, SocketFlags.None, destination);
+                return true;
+            }
+
+            if (datagram.Length > ushort.MaxValue)
+            {
+                return false;
+            }
+
+            lock (_tcpWriteGate)
+            {
+                Rfc4571Framer.WriteHeader(_tcpFrame, datagram.Length);
+                datagram.CopyTo(_tcpFrame.AsSpan(Rfc4571Framer.HeaderSize));
+                return SendStream(_tcpFrame.AsSpan(0, Rfc4571Framer.HeaderSize + datagram.Length));
+            }
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Writes <paramref name="bytes"/> on the TCP connection as they are, with no framing added: for tests of what
+    /// the server does with broken framing. False when not connected over TCP.
+    /// </summary>
+    public bool SendStream(ReadOnlySpan<byte> bytes)
+    {
+        if (_tcpFrame is null || !_socket.Connected || _disposed)
+        {
+            return false;
+        }
+
+        try
+        {
+            while (!bytes.IsEmpty)
+            {
+                bytes = bytes[_socket.Send(bytes, SocketFlags.None)..];
+            }
+
             return true;
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
@@ -239,6 +304,20 @@ public sealed class WebRtcClientEndpoint : IDisposable
             return false;
         }
     }
+
+    /// <summary>
+    /// Over TCP, closes the connection as a failing network would: no close_notify, the DTLS association is left as it
+    /// is. For tests of a path that dies; does nothing over UDP.
+    /// </summary>
+    public void AbortTcpConnection()
+    {
+        if (_tcpFrame is not null)
+        {
+            _socket.Close(0);
+        }
+    }
+
+    bool IPacketPath.SendPacket(ReadOnlySpan<byte> packet) => SendDatagram(packet);
 
     /// <summary>Sends close_notify if connected, stops the receive thread and closes the socket.</summary>
     public void Dispose()
@@ -254,7 +333,11 @@ public sealed class WebRtcClientEndpoint : IDisposable
         _lifetime.Cancel();
         _dtls.Complete();
         _socket.Dispose();
-        _receiveThread.Join(TimeSpan.FromSeconds(2));
+        if (_receiveThread.ThreadState != ThreadState.Unstarted)
+        {
+            _receiveThread.Join(TimeSpan.FromSeconds(2));
+        }
+
         lock (_sendGate)
         {
             _sendSrtp?.Dispose();
@@ -309,8 +392,7 @@ public sealed class WebRtcClientEndpoint : IDisposable
         lock (_sendGate)
         {
             var srtp = _sendSrtp;
-            var destination = _serverAddress;
-            if (srtp is null || destination is null || _disposed || packet.Length > _sendScratch.Length - MaxSrtpOverhead)
+            if (srtp is null || _disposed || packet.Length > _sendScratch.Length - MaxSrtpOverhead)
             {
                 return false;
             }
@@ -318,20 +400,7 @@ public sealed class WebRtcClientEndpoint : IDisposable
             packet.CopyTo(_sendScratch);
             int length;
             var ok = rtcp ? srtp.TryProtectRtcp(_sendScratch, packet.Length, out length) : srtp.TryProtectRtp(_sendScratch, packet.Length, out length);
-            if (!ok)
-            {
-                return false;
-            }
-
-            try
-            {
-                _socket.SendTo(_sendScratch.AsSpan(0, length), SocketFlags.None, destination);
-                return true;
-            }
-            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-            {
-                return false;
-            }
+            return ok && SendDatagram(_sendScratch.AsSpan(0, length));
         }
     }
 
@@ -415,25 +484,59 @@ public sealed class WebRtcClientEndpoint : IDisposable
                 continue;
             }
 
-            var datagram = buffer.AsSpan(0, length);
-            switch (PacketDemultiplexer.Classify(datagram))
+            HandleFromServer(buffer.AsSpan(0, length));
+        }
+    }
+
+    /// <summary>The receive loop over TCP: RFC 4571 frames, each handled as a datagram from the server would be.</summary>
+    private void ReceiveFramesLoop()
+    {
+        var framer = new Rfc4571Framer(ushort.MaxValue);
+        while (!_disposed)
+        {
+            int length;
+            try
             {
-                case PacketKind.Stun:
-                    HandleStun(datagram);
-                    break;
-                case PacketKind.Dtls:
-                    _dtls.TryPost(datagram);
-                    break;
-                case PacketKind.Rtp:
-                    HandleMedia(datagram, rtcp: false);
-                    break;
-                case PacketKind.Rtcp:
-                    HandleMedia(datagram, rtcp: true);
-                    break;
-                case PacketKind.Unknown:
-                default:
-                    break;
+                length = _socket.Receive(framer.FreeSpace.Span, SocketFlags.None);
             }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            {
+                break;
+            }
+
+            if (length == 0)
+            {
+                break;
+            }
+
+            framer.Advance(length);
+            while (framer.TryTakeFrame(out var frame) == FrameResult.Frame)
+            {
+                // A view into the framer's buffer, valid until the next take: decrypted in place, as a datagram is.
+                HandleFromServer(frame);
+            }
+        }
+    }
+
+    private void HandleFromServer(Span<byte> datagram)
+    {
+        switch (PacketDemultiplexer.Classify(datagram))
+        {
+            case PacketKind.Stun:
+                HandleStun(datagram);
+                break;
+            case PacketKind.Dtls:
+                _dtls.TryPost(datagram);
+                break;
+            case PacketKind.Rtp:
+                HandleMedia(datagram, rtcp: false);
+                break;
+            case PacketKind.Rtcp:
+                HandleMedia(datagram, rtcp: true);
+                break;
+            case PacketKind.Unknown:
+            default:
+                break;
         }
     }
 

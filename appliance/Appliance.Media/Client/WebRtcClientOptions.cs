@@ -6,7 +6,7 @@ namespace Appliance.Media.Client;
 /// <summary>Configuration of a <see cref="WebRtcClientEndpoint"/>.</summary>
 public sealed record WebRtcClientOptions
 {
-    /// <summary>The address the client's own UDP socket binds to (port 0); 127.0.0.1 by default.</summary>
+    /// <summary>The address the client's own socket binds to (port 0); 127.0.0.1 by default.</summary>
     public IPAddress LocalAddress { get; init; } = IPAddress.Loopback;
 
     /// <summary>
@@ -32,6 +32,12 @@ public sealed record WebRtcClientOptions
 
     /// <summary>DTLS handshake timing.</summary>
     public DtlsServerOptions Dtls { get; init; } = DtlsServerOptions.Default;
+
+    /// <summary>
+    /// ICE-TCP instead of UDP, as a browser's active TCP candidate: the endpoint connects to the server's passive
+    /// TCP candidate and frames every packet with RFC 4571 (RFC 6544). False by default.
+    /// </summary>
+    public bool UseTcp { get; init; }
 
     /// <summary>Kernel receive and send buffer size of the client's socket.</summary>
     public int SocketBufferSize { get; init; } = 1 << 20;

@@ -285,7 +285,7 @@ public sealed partial class ConferenceMedia : IMediaHandler, IDisposable
         {
             var address = candidate.Address.IsIPv4MappedToIPv6 ? candidate.Address.MapToIPv4() : candidate.Address;
             var localPreference = (int)((candidate.Priority >> 8) & 0xFFFF);
-            result.Add(new SdpCandidate(candidate.Foundation, address, candidate.Port, localPreference));
+            result.Add(new SdpCandidate(candidate.Foundation, address, candidate.Port, localPreference, candidate.Protocol));
         }
 
         return result;

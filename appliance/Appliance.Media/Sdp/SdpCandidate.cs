@@ -4,8 +4,9 @@ using System.Net.Sockets;
 namespace Appliance.Media.Sdp;
 
 /// <summary>
-/// One of our host candidates (RFC 8445 §5.1.1.1): the UDP address the media socket listens on, as the
-/// a=candidate line of our offer writes it (RFC 8839 §5.1). An ICE-lite agent has only host candidates.
+/// One of our host candidates (RFC 8445 §5.1.1.1): the UDP address the media socket listens on, or the ICE-TCP
+/// listener's (RFC 6544, passive), as the a=candidate line of our offer writes it (RFC 8839 §5.1). An ICE-lite agent
+/// has only host candidates.
 /// </summary>
 public sealed record SdpCandidate
 {
@@ -18,15 +19,16 @@ public sealed record SdpCandidate
     /// <summary>The component of RTP; with rtcp-mux it is the only one.</summary>
     public const int RtpComponent = 1;
 
-    /// <summary>A UDP host candidate.</summary>
+    /// <summary>A UDP host candidate, or a passive TCP one.</summary>
     /// <param name="foundation">1 to 32 ice-chars (RFC 8839 §5.1); the same for candidates of the same
     /// type, base IP and protocol (RFC 8445 §5.1.1.3).</param>
     /// <param name="address">A unicast IPv4 or IPv6 address without scope.</param>
     /// <param name="port">The UDP port, 1 to 65535.</param>
     /// <param name="localPreference">0 to 65535; on a host with several addresses each gets a different one,
-    /// higher for the address peers should try first (RFC 8445 §5.1.2.1, RFC 8421 for dual stack).</param>
+    /// higher for the address peers should try first (RFC 8445 §5.1.2.1, RFC 8421 for dual stack; RFC 6544 §4.2 for TCP).</param>
+    /// <param name="protocol">UDP, or TCP with tcptype passive (the browser connects).</param>
     /// <exception cref="ArgumentException">A value out of range or of the wrong form.</exception>
-    public SdpCandidate(string foundation, IPAddress address, int port, int localPreference = SingleAddressLocalPreference)
+    public SdpCandidate(string foundation, IPAddress address, int port, int localPreference = SingleAddressLocalPreference, CandidateProtocol protocol = CandidateProtocol.Udp)
     {
         ArgumentNullException.ThrowIfNull(foundation);
         ArgumentNullException.ThrowIfNull(address);
@@ -53,6 +55,7 @@ public sealed record SdpCandidate
         Address = address;
         Port = port;
         LocalPreference = localPreference;
+        Protocol = protocol;
     }
 
     /// <summary>The foundation.</summary>
@@ -61,11 +64,14 @@ public sealed record SdpCandidate
     /// <summary>The address.</summary>
     public IPAddress Address { get; }
 
-    /// <summary>The UDP port.</summary>
+    /// <summary>The UDP or TCP port.</summary>
     public int Port { get; }
 
     /// <summary>The local preference.</summary>
     public int LocalPreference { get; }
+
+    /// <summary>UDP, or passive TCP.</summary>
+    public CandidateProtocol Protocol { get; }
 
     /// <summary>The priority of this host candidate for component 1 (RFC 8445 §5.1.2.1).</summary>
     public uint Priority => ComputePriority(HostTypePreference, LocalPreference, RtpComponent);
@@ -84,7 +90,11 @@ public sealed record SdpCandidate
         return ((uint)typePreference << 24) + ((uint)localPreference << 8) + (uint)(256 - componentId);
     }
 
-    /// <summary>The value of the a=candidate attribute: "foundation 1 udp priority address port typ host".</summary>
-    public string ToAttributeValue() =>
-        FormattableString.Invariant($"{Foundation} {RtpComponent} udp {Priority} {Address} {Port} typ host");
+    /// <summary>
+    /// The value of the a=candidate attribute: "foundation 1 udp priority address port typ host", or for TCP
+    /// "foundation 1 tcp priority address port typ host tcptype passive" (RFC 6544 §4.5).
+    /// </summary>
+    public string ToAttributeValue() => Protocol == CandidateProtocol.Tcp
+        ? FormattableString.Invariant($"{Foundation} {RtpComponent} tcp {Priority} {Address} {Port} typ host tcptype passive")
+        : FormattableString.Invariant($"{Foundation} {RtpComponent} udp {Priority} {Address} {Port} typ host");
 }

@@ -89,6 +89,27 @@ public enum MediaCounter
 
     /// <summary>Errors the socket reported on receive.</summary>
     ReceiveErrors,
+
+    /// <summary>ICE-TCP connections accepted and waiting for their first frame (those refused at once are not counted here).</summary>
+    TcpConnectionsAccepted,
+
+    /// <summary>ICE-TCP connections whose first frame was a valid check: they now carry a peer's traffic.</summary>
+    TcpConnectionsAuthenticated,
+
+    /// <summary>ICE-TCP connections closed at once: too many pending, or too many for their peer.</summary>
+    TcpConnectionsRefused,
+
+    /// <summary>ICE-TCP connections closed because the first frame was not a valid check (garbage, unknown ufrag, bad integrity).</summary>
+    TcpConnectionsRejected,
+
+    /// <summary>ICE-TCP connections closed for their RFC 4571 framing: a length of 0 or above the maximum, or a frame cut off.</summary>
+    TcpFramingErrors,
+
+    /// <summary>ICE-TCP connections closed because no valid check came within the authentication timeout.</summary>
+    TcpAuthenticationTimeouts,
+
+    /// <summary>Packets for an ICE-TCP connection dropped because its send buffer was full (a slow or stalled browser).</summary>
+    TcpSendDropped,
 }
 
 /// <summary>A point-in-time copy of a set of <see cref="MediaCounter"/> values, e.g. for /metrics.</summary>

@@ -87,6 +87,12 @@ public sealed class MediaPeer
 
     internal TransportAddress SendTransportAddress { get; set; }
 
+    /// <summary>The ICE-TCP connection ICE selected, when media goes over TCP; <see cref="SendAddress"/> is then null.</summary>
+    internal TcpConnection? TcpPath { get; set; }
+
+    /// <summary>The peer's authenticated ICE-TCP connections, at most <see cref="MediaServerOptions.MaxTcpConnectionsPerPeer"/>.</summary>
+    internal List<TcpConnection> TcpConnections { get; } = new(1);
+
     internal List<TransportAddress> Addresses { get; } = new(2);
 
     internal Task? DtlsWorker { get; set; }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
@@ -6,11 +7,13 @@ using Appliance.Crypto.Dtls;
 using Appliance.Crypto.Srtp;
 using Appliance.Media.Demux;
 using Appliance.Media.Ice;
+using Appliance.Media.Stun;
 
 namespace Appliance.Media.Transport;
 
 /// <summary>
-/// The media plane's runtime: one UDP socket for every peer (ICE-lite, RFC 7983 demultiplexing), a DTLS worker
+/// The media plane's runtime: one UDP socket for every peer (ICE-lite, RFC 7983 demultiplexing), optionally an ICE-TCP
+/// listener for peers that cannot use UDP, a DTLS worker
 /// per peer, SRTP in and out, and an <see cref="IMediaHandler"/> that decides where media goes.
 /// </summary>
 /// <remarks>
@@ -34,6 +37,12 @@ namespace Appliance.Media.Transport;
 /// tick, and before the loop waits for the next burst, so a packet waits at most behind the burst that caused
 /// it. Each datagram's outcome is counted for its peer when the batch goes (RtpSent, BytesSent, SendFailures).
 /// STUN responses and DTLS go straight out of the socket, as without batching.</para>
+/// <para><b>ICE-TCP</b> (<see cref="MediaServerOptions.TcpPort"/>, RFC 6544 passive, RFC 4571 framing): an accept loop
+/// and a reader per connection run on the thread pool and hand connections and complete frames (in pooled buffers) to
+/// the receive thread through a queue, waking it once per burst; the receive thread alone decides what a connection
+/// is (pending, a peer's, closed) and handles its frames as it handles datagrams. Sends to a peer whose selected pair
+/// is a TCP connection are framed into that connection's bounded buffer and written without blocking when the burst's
+/// sends go out. See the Transport README.</para>
 /// </remarks>
 public sealed class MediaServer : IDisposable
 {
@@ -57,6 +66,11 @@ public sealed class MediaServer : IDisposable
     private readonly TransportAddress _wakeSource;
     private readonly long _tickTicks;
     private readonly ITimer _wakeTimer;
+    private readonly Socket? _tcpListener;
+    private readonly ConcurrentQueue<TcpEvent> _tcpEvents = new();
+    private readonly CancellationTokenSource _tcpAcceptStop = new();
+    private readonly long _tcpAuthenticationTicks;
+    private int _tcpWakePending;
 
     // Receive-thread state.
     private readonly byte[] _receiveBuffer = GC.AllocateUninitializedArray<byte>(ReceiveBufferSize, pinned: true);
@@ -68,6 +82,9 @@ public sealed class MediaServer : IDisposable
     private readonly Dictionary<TransportAddress, MediaPeer> _peersByAddress = [];
     private readonly Dictionary<IceLiteAgent, MediaPeer> _peersByAgent = [];
     private readonly List<MediaPeer> _peers = [];
+    private readonly List<TcpConnection> _pendingTcp = [];
+    private readonly List<TcpConnection> _openTcp = [];
+    private readonly List<TcpConnection> _tcpToFlush = [];
     private long _lastTick;
 
     private Thread? _receiveThread;
@@ -97,6 +114,7 @@ public sealed class MediaServer : IDisposable
         _time = timeProvider ?? TimeProvider.System;
         _tickTicks = Math.Max(1, (long)(options.TickInterval.TotalSeconds * _time.TimestampFrequency));
         _sendScratch = new byte[options.MaxDatagramSize + MaxSrtpOverhead];
+        _tcpAuthenticationTicks = Math.Max(1, (long)(options.TcpAuthenticationTimeout.TotalSeconds * _time.TimestampFrequency));
 
         var bindAddress = options.DualStack && options.BindAddress.Equals(IPAddress.Any) ? IPAddress.IPv6Any : options.BindAddress;
         _socket = new Socket(bindAddress.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
@@ -111,7 +129,20 @@ public sealed class MediaServer : IDisposable
             _socket.SendBufferSize = options.SocketBufferSize;
             _socket.Bind(new IPEndPoint(bindAddress, options.Port));
             LocalEndPoint = (IPEndPoint)_socket.LocalEndPoint!;
-            LocalCandidates = BuildCandidates(options, LocalEndPoint, _socket);
+            if (options.TcpPort is { } tcpPort)
+            {
+                _tcpListener = new Socket(bindAddress.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+                if (options.DualStack)
+                {
+                    _tcpListener.DualMode = true;
+                }
+
+                _tcpListener.Bind(new IPEndPoint(bindAddress, tcpPort));
+                _tcpListener.Listen(128);
+                TcpEndPoint = (IPEndPoint)_tcpListener.LocalEndPoint!;
+            }
+
+            LocalCandidates = BuildCandidates(options, LocalEndPoint, TcpEndPoint, _socket);
 
             var wake = new IPEndPoint(WakeTarget(LocalEndPoint.Address, options.DualStack), LocalEndPoint.Port);
             _wakeAddress = wake.Serialize();
@@ -119,6 +150,7 @@ public sealed class MediaServer : IDisposable
         }
         catch
         {
+            _tcpListener?.Dispose();
             _socket.Dispose();
             throw;
         }
@@ -129,6 +161,9 @@ public sealed class MediaServer : IDisposable
 
     /// <summary>The bound address and port (the port the system chose when 0 was configured).</summary>
     public IPEndPoint LocalEndPoint { get; }
+
+    /// <summary>The bound address and port of the ICE-TCP listener; null without one (<see cref="MediaServerOptions.TcpPort"/>).</summary>
+    public IPEndPoint? TcpEndPoint { get; }
 
     /// <summary>The host candidates for the SDP, from <see cref="MediaServerOptions.AdvertisedAddresses"/>.</summary>
     public IReadOnlyList<LocalCandidate> LocalCandidates { get; }
@@ -161,6 +196,11 @@ public sealed class MediaServer : IDisposable
 
         // Twice per tick interval, so that an idle loop ticks within 1 to 1.5 intervals.
         _wakeTimer.Change(_options.TickInterval / 2, _options.TickInterval / 2);
+        if (_tcpListener is { } listener)
+        {
+            var stop = _tcpAcceptStop.Token;
+            _ = Task.Run(() => AcceptTcpAsync(listener, stop), CancellationToken.None);
+        }
     }
 
     /// <summary>
@@ -227,6 +267,8 @@ public sealed class MediaServer : IDisposable
 
         _wakeTimer.Dispose();
         _stopping = true;
+        _tcpAcceptStop.Cancel();
+        _tcpListener?.Dispose();
         var loopEnded = true;
         if (_receiveThread is { } thread)
         {
@@ -244,9 +286,11 @@ public sealed class MediaServer : IDisposable
             // Whatever was posted after the loop's last drain (or with no loop at all).
             DrainControl();
             CloseAll();
+            CloseAllTcp();
         }
 
         _socket.Dispose();
+        _tcpAcceptStop.Dispose();
     }
 
     internal IceCredentials RestartIce(MediaPeer peer, string? newRemoteUfrag)
@@ -284,6 +328,11 @@ public sealed class MediaServer : IDisposable
 
         var srtp = peer.SendSrtp;
         var address = peer.SendAddress;
+        if (srtp is not null && peer.TcpPath is { } tcp)
+        {
+            return SendTcp(peer, srtp, tcp, packet, rtcp);
+        }
+
         if (srtp is null || address is null)
         {
             Count(peer, MediaCounter.SendNotReady);
@@ -341,9 +390,55 @@ public sealed class MediaServer : IDisposable
         return true;
     }
 
+    /// <summary>Frames into the connection's send buffer; <see cref="FlushSends"/> writes it after the burst.</summary>
+    private bool SendTcp(MediaPeer peer, SrtpSession srtp, TcpConnection tcp, ReadOnlySpan<byte> packet, bool rtcp)
+    {
+        if (!TryProtect(peer, srtp, packet, rtcp, _sendScratch, out var length))
+        {
+            return false;
+        }
+
+        if (!tcp.TryQueue(_sendScratch.AsSpan(0, length)))
+        {
+            Count(peer, MediaCounter.TcpSendDropped);
+            return false;
+        }
+
+        QueueTcpFlush(tcp);
+        CountSent(peer, rtcp, length);
+        return true;
+    }
+
+    private void QueueTcpFlush(TcpConnection tcp)
+    {
+        if (!tcp.FlushQueued)
+        {
+            tcp.FlushQueued = true;
+            _tcpToFlush.Add(tcp);
+        }
+    }
+
+    /// <summary>Non-blocking writes of what the burst framed for TCP; what the kernel does not take waits for the next.</summary>
+    private void FlushTcp()
+    {
+        for (var i = 0; i < _tcpToFlush.Count; i++)
+        {
+            var tcp = _tcpToFlush[i];
+            tcp.FlushQueued = false;
+            tcp.Flush();
+        }
+
+        _tcpToFlush.Clear();
+    }
+
     /// <summary>Sends the batch (one sendmmsg, more after a partial send) and counts each datagram for its peer.</summary>
     private void FlushSends()
     {
+        if (_tcpToFlush.Count > 0)
+        {
+            FlushTcp();
+        }
+
         var batch = _batch;
         if (batch is null || batch.QueuedSends == 0)
         {
@@ -398,12 +493,12 @@ public sealed class MediaServer : IDisposable
         peer.Counters.Add(MediaCounter.BytesSent, length);
     }
 
-    private static List<LocalCandidate> BuildCandidates(MediaServerOptions options, IPEndPoint bound, Socket socket)
+    private static List<LocalCandidate> BuildCandidates(MediaServerOptions options, IPEndPoint bound, IPEndPoint? tcpBound, Socket socket)
     {
         var addresses = options.AdvertisedAddresses.Count > 0
             ? options.AdvertisedAddresses
             : bound.Address.Equals(IPAddress.Any) || bound.Address.Equals(IPAddress.IPv6Any) ? [] : [bound.Address];
-        var candidates = new List<LocalCandidate>(addresses.Count);
+        var candidates = new List<LocalCandidate>(addresses.Count * 2);
         for (var i = 0; i < addresses.Count; i++)
         {
             var address = addresses[i];
@@ -412,10 +507,21 @@ public sealed class MediaServer : IDisposable
                 throw new ArgumentException($"Advertised address {address} is not reachable through a socket of family {socket.AddressFamily}.", nameof(options));
             }
 
-            candidates.Add(new LocalCandidate((i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), LocalCandidate.PriorityFor(i), address, bound.Port));
+            if (options.OfferUdp)
+            {
+                candidates.Add(new LocalCandidate(Foundation(i + 1), LocalCandidate.PriorityFor(i), address, bound.Port));
+            }
+        }
+
+        // Another protocol, another foundation (RFC 8445 §5.1.1.3): numbered after the UDP ones.
+        for (var i = 0; tcpBound is not null && i < addresses.Count; i++)
+        {
+            candidates.Add(new LocalCandidate(Foundation(addresses.Count + i + 1), LocalCandidate.TcpPriorityFor(i), addresses[i], tcpBound.Port, CandidateProtocol.Tcp));
         }
 
         return candidates;
+
+        static string Foundation(int number) => number.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static IPAddress WakeTarget(IPAddress bound, bool dualStack)
@@ -471,6 +577,7 @@ public sealed class MediaServer : IDisposable
 
             DrainControl();
             CloseAll();
+            CloseAllTcp();
         }
         finally
         {
@@ -514,7 +621,17 @@ public sealed class MediaServer : IDisposable
                 DrainControl();
             }
 
+            // The flag, not the queue: set with every event, it keeps a server without TCP traffic out of the queue's code.
+            if (Volatile.Read(ref _tcpWakePending) != 0)
+            {
+                DrainTcp();
+            }
+
             HandleSafely(buffer.AsSpan(0, length), length, from);
+            if (_tcpToFlush.Count > 0)
+            {
+                FlushTcp();
+            }
         }
     }
 
@@ -547,6 +664,12 @@ public sealed class MediaServer : IDisposable
             if (count > 0 && !_control.IsEmpty)
             {
                 DrainControl();
+            }
+
+            // The flag, not the queue: set with every event, it keeps a server without TCP traffic out of the queue's code.
+            if (Volatile.Read(ref _tcpWakePending) != 0)
+            {
+                DrainTcp();
             }
 
             for (var i = 0; i < count && !_stopping; i++)
@@ -632,6 +755,12 @@ public sealed class MediaServer : IDisposable
             return;
         }
 
+        HandlePacket(peer, kind, datagram, now);
+    }
+
+    /// <summary>RFC 7983 dispatch of a non-STUN packet from a known peer, whichever path it came over.</summary>
+    private void HandlePacket(MediaPeer peer, PacketKind kind, Span<byte> datagram, long now)
+    {
         switch (kind)
         {
             case PacketKind.Rtp:
@@ -705,8 +834,34 @@ public sealed class MediaServer : IDisposable
 
     private void HandleStun(ReadOnlySpan<byte> datagram, SocketAddress from, in TransportAddress address, MediaPeer? peerAtAddress, long now)
     {
-        var result = _directory.HandleBindingRequest(datagram, address, now, _stunResponse, out var responseLength, out var agent);
-        MediaPeer? peer = null;
+        var result = CheckStun(datagram, address, peerAtAddress, now, out var peer, out var responseLength);
+        if (peer is not null && IsSuccess(result))
+        {
+            // Map before answering: the peer's ClientHello follows the response it gets.
+            MapAddress(peer, address);
+            UpdateSendPath(peer, address, via: null);
+        }
+
+        if (responseLength > 0)
+        {
+            try
+            {
+                _socket.SendTo(_stunResponse.AsSpan(0, responseLength), SocketFlags.None, from);
+            }
+            catch (SocketException)
+            {
+                Count(peer ?? peerAtAddress, MediaCounter.SendFailures);
+            }
+        }
+    }
+
+    private static bool IsSuccess(IceCheckResult result) => result is IceCheckResult.Responded or IceCheckResult.Nominated;
+
+    /// <summary>Answers a check into <see cref="_stunResponse"/> and counts it; the caller maps the path and sends.</summary>
+    private IceCheckResult CheckStun(ReadOnlySpan<byte> datagram, in TransportAddress address, MediaPeer? peerAtAddress, long now, out MediaPeer? peer, out int responseLength)
+    {
+        var result = _directory.HandleBindingRequest(datagram, address, now, _stunResponse, out responseLength, out var agent);
+        peer = null;
         if (agent is not null)
         {
             _peersByAgent.TryGetValue(agent, out peer);
@@ -719,13 +874,6 @@ public sealed class MediaServer : IDisposable
             case IceCheckResult.Responded:
             case IceCheckResult.Nominated:
                 Count(counted, MediaCounter.StunSuccessResponses);
-                if (peer is not null)
-                {
-                    // Map before answering: the peer's ClientHello follows the response it gets.
-                    MapAddress(peer, address);
-                    UpdateSendAddress(peer);
-                }
-
                 break;
             case IceCheckResult.BadRequest:
             case IceCheckResult.Unauthorized:
@@ -740,17 +888,7 @@ public sealed class MediaServer : IDisposable
                 break;
         }
 
-        if (responseLength > 0)
-        {
-            try
-            {
-                _socket.SendTo(_stunResponse.AsSpan(0, responseLength), SocketFlags.None, from);
-            }
-            catch (SocketException)
-            {
-                Count(counted, MediaCounter.SendFailures);
-            }
-        }
+        return result;
     }
 
     private void HandleDtls(MediaPeer peer, ReadOnlySpan<byte> datagram)
@@ -845,15 +983,39 @@ public sealed class MediaServer : IDisposable
         _peersByAddress[address] = peer;
     }
 
-    private static void UpdateSendAddress(MediaPeer peer)
+    /// <summary>
+    /// After a valid check over <paramref name="via"/> (null: UDP) from <paramref name="checkedAddress"/>: when ICE now
+    /// selects that pair, media and DTLS go over that path. A check on another pair than the selected one changes nothing.
+    /// </summary>
+    private static void UpdateSendPath(MediaPeer peer, in TransportAddress checkedAddress, TcpConnection? via)
     {
-        if (!peer.Agent.TryGetRemoteAddress(out var selected)
-            || (peer.SendAddress is not null && selected == peer.SendTransportAddress))
+        if (!peer.Agent.TryGetRemoteAddress(out var selected) || selected != checkedAddress)
+        {
+            return;
+        }
+
+        if (via is not null)
+        {
+            if (!ReferenceEquals(peer.TcpPath, via))
+            {
+                peer.TcpPath = via;
+                peer.SendAddress = null;
+                peer.SendTransportAddress = selected;
+                peer.Dtls.Path = via;
+                peer.Dtls.Destination = null;
+            }
+
+            return;
+        }
+
+        if (peer.TcpPath is null && peer.SendAddress is not null && selected == peer.SendTransportAddress)
         {
             return;
         }
 
         // Only when the selected pair changes: allocation here is once per nomination, not per packet.
+        peer.TcpPath = null;
+        peer.Dtls.Path = null;
         peer.SendTransportAddress = selected;
         peer.SendAddress = QueuedDatagramChannel.AddressOf(selected.ToEndPoint());
         peer.Dtls.Destination = peer.SendAddress;
@@ -872,7 +1034,307 @@ public sealed class MediaServer : IDisposable
             }
         }
 
+        if (_openTcp.Count > 0 || _pendingTcp.Count > 0)
+        {
+            TickTcp(now);
+        }
+
         _handler.OnTick(now);
+    }
+
+    /// <summary>A reader's complete frame, in a buffer from the shared pool that the receive thread returns.</summary>
+    internal void PostTcpFrame(TcpConnection connection, byte[] frame, int length) =>
+        PostTcp(new TcpEvent(connection, TcpEventKind.Frame, frame, length, default));
+
+    /// <summary>A reader's end: the browser closed, or the framing was broken.</summary>
+    internal void PostTcpEnded(TcpConnection connection, TcpConnectionEnd end) =>
+        PostTcp(new TcpEvent(connection, TcpEventKind.Ended, null, 0, end));
+
+    private void PostTcp(in TcpEvent tcpEvent)
+    {
+        _tcpEvents.Enqueue(tcpEvent);
+
+        // One wake-up per burst of frames: the receive thread clears the flag before it drains the queue.
+        if (Interlocked.Exchange(ref _tcpWakePending, 1) == 0)
+        {
+            Wake();
+        }
+    }
+
+    /// <summary>Accepts ICE-TCP connections; the receive thread decides whether each may stay.</summary>
+    private async Task AcceptTcpAsync(Socket listener, CancellationToken stop)
+    {
+        while (!_stopping)
+        {
+            Socket socket;
+            try
+            {
+                socket = await listener.AcceptAsync(stop).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException)
+            {
+                // Out of descriptors, or a connection reset before it was accepted: do not spin on it.
+                await Task.Delay(10, CancellationToken.None).ConfigureAwait(false);
+                continue;
+            }
+
+            try
+            {
+                socket.NoDelay = true;
+                PostTcp(new TcpEvent(new TcpConnection(socket, _options.MaxDatagramSize, _options.TcpSendBufferSize, _time.GetTimestamp()), TcpEventKind.Accepted, null, 0, default));
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            {
+                // Gone before it could be looked at.
+                socket.Dispose();
+            }
+        }
+    }
+
+    private void DrainTcp()
+    {
+        Interlocked.Exchange(ref _tcpWakePending, 0);
+        var now = _time.GetTimestamp();
+        while (_tcpEvents.TryDequeue(out var tcpEvent))
+        {
+            try
+            {
+                HandleTcpEvent(tcpEvent, now);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                _counters.Increment(MediaCounter.UnexpectedErrors);
+                ReportUnexpected(ex);
+            }
+            finally
+            {
+                if (tcpEvent.Frame is { } frame)
+                {
+                    ArrayPool<byte>.Shared.Return(frame);
+                }
+            }
+        }
+    }
+
+    private void HandleTcpEvent(in TcpEvent tcpEvent, long now)
+    {
+        var connection = tcpEvent.Connection;
+        switch (tcpEvent.Kind)
+        {
+            case TcpEventKind.Accepted:
+                if (_stopping)
+                {
+                    connection.Close();
+                }
+                else if (_pendingTcp.Count >= _options.MaxPendingTcpConnections)
+                {
+                    RejectTcp(connection, TcpRejectionReason.TooManyPending, MediaCounter.TcpConnectionsRefused);
+                }
+                else
+                {
+                    _pendingTcp.Add(connection);
+                    _counters.Increment(MediaCounter.TcpConnectionsAccepted);
+                    connection.StartReading(this);
+                }
+
+                break;
+            case TcpEventKind.Frame:
+                if (!connection.IsClosed)
+                {
+                    HandleTcpFrame(connection, tcpEvent.Frame.AsSpan(0, tcpEvent.Length), now);
+                }
+
+                break;
+            case TcpEventKind.Ended:
+                if (connection.IsClosed)
+                {
+                    break;
+                }
+
+                if (tcpEvent.End == TcpConnectionEnd.FramingError)
+                {
+                    Count(connection.Peer, MediaCounter.TcpFramingErrors);
+                    RejectTcp(connection, TcpRejectionReason.FramingError, null);
+                }
+                else
+                {
+                    CloseTcp(connection);
+                }
+
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(tcpEvent), tcpEvent.Kind, "Unknown TCP event.");
+        }
+    }
+
+    /// <summary>
+    /// A frame from a TCP connection: the first must be a valid check, which binds the connection to its peer; after
+    /// that frames are handled as datagrams from the peer are (RFC 7983), and checks can select the connection.
+    /// </summary>
+    private void HandleTcpFrame(TcpConnection connection, Span<byte> frame, long now)
+    {
+        Volatile.Write(ref _iterations, _iterations + 1);
+        var peer = connection.Peer;
+        Count(peer, MediaCounter.DatagramsReceived);
+        _counters.Add(MediaCounter.BytesReceived, frame.Length);
+        peer?.Counters.Add(MediaCounter.BytesReceived, frame.Length);
+
+        var kind = PacketDemultiplexer.Classify(frame);
+        if (kind != PacketKind.Stun)
+        {
+            if (peer is null)
+            {
+                RejectTcp(connection, TcpRejectionReason.NotAValidCheck, MediaCounter.TcpConnectionsRejected);
+            }
+            else
+            {
+                HandlePacket(peer, kind, frame, now);
+            }
+
+            return;
+        }
+
+        // Refused before the check reaches the agent: a check that is not let in must not nominate its pair.
+        var named = PeerNamedBy(frame);
+        if (peer is null && named is not null && named.TcpConnections.Count >= _options.MaxTcpConnectionsPerPeer)
+        {
+            Count(named, MediaCounter.TcpConnectionsRefused);
+            RejectTcp(connection, TcpRejectionReason.TooManyForPeer, null);
+            return;
+        }
+
+        if (peer is not null && named is not null && !ReferenceEquals(named, peer))
+        {
+            // Another peer's ufrag on this peer's connection: a connection belongs to one peer, and must not move another's pair.
+            Count(peer, MediaCounter.StunDropped);
+            return;
+        }
+
+        var result = CheckStun(frame, connection.Remote, peer, now, out var checkedPeer, out var responseLength);
+        if (peer is null)
+        {
+            if (!IsSuccess(result) || checkedPeer is null || checkedPeer.State == MediaPeerState.Closed)
+            {
+                RejectTcp(connection, TcpRejectionReason.NotAValidCheck, MediaCounter.TcpConnectionsRejected);
+                return;
+            }
+
+            _pendingTcp.Remove(connection);
+            _openTcp.Add(connection);
+            checkedPeer.TcpConnections.Add(connection);
+            connection.Authenticate(checkedPeer);
+            Count(checkedPeer, MediaCounter.TcpConnectionsAuthenticated);
+            peer = checkedPeer;
+        }
+
+        if (IsSuccess(result))
+        {
+            UpdateSendPath(peer, connection.Remote, connection);
+        }
+
+        if (responseLength > 0 && connection.TryQueue(_stunResponse.AsSpan(0, responseLength)))
+        {
+            QueueTcpFlush(connection);
+        }
+    }
+
+    /// <summary>The peer whose ufrag a check's USERNAME names, before anything is verified: only to refuse early.</summary>
+    private MediaPeer? PeerNamedBy(ReadOnlySpan<byte> frame)
+    {
+        if (StunMessage.Parse(frame, out var message) != StunParseResult.Ok || !message.HasUsername)
+        {
+            return null;
+        }
+
+        var username = message.Username;
+        var colon = username.IndexOf((byte)':');
+        return colon > 0 && _directory.TryFind(username[..colon], out var agent) ? _peersByAgent.GetValueOrDefault(agent) : null;
+    }
+
+    /// <summary>Closes a connection that has not earned its place, counts it (unless counted already) and tells the log.</summary>
+    [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "A failing log sink must not take the media plane down with it.")]
+    private void RejectTcp(TcpConnection connection, TcpRejectionReason reason, MediaCounter? counter)
+    {
+        if (counter is { } counted)
+        {
+            _counters.Increment(counted);
+        }
+
+        CloseTcp(connection);
+        try
+        {
+            _options.TcpConnectionRejected?.Invoke(new TcpConnectionRejection(connection.RemoteEndPoint, reason));
+        }
+        catch (Exception ex)
+        {
+            ReportUnexpected(ex);
+        }
+    }
+
+    /// <summary>
+    /// Closes a connection. When it was its peer's selected path, the peer has no path until ICE selects another; consent
+    /// then runs out unless it does (RFC 7675), as when a UDP path dies.
+    /// </summary>
+    private void CloseTcp(TcpConnection connection)
+    {
+        connection.Close();
+        _pendingTcp.Remove(connection);
+        _openTcp.Remove(connection);
+        if (connection.Peer is { } peer)
+        {
+            peer.TcpConnections.Remove(connection);
+            if (ReferenceEquals(peer.TcpPath, connection))
+            {
+                peer.TcpPath = null;
+                peer.Dtls.Path = null;
+            }
+        }
+    }
+
+    /// <summary>When the loop has stopped: pending connections, and frames nobody will read.</summary>
+    private void CloseAllTcp()
+    {
+        while (_tcpEvents.TryDequeue(out var tcpEvent))
+        {
+            tcpEvent.Connection.Close();
+            if (tcpEvent.Frame is { } frame)
+            {
+                ArrayPool<byte>.Shared.Return(frame);
+            }
+        }
+
+        foreach (var connection in _pendingTcp)
+        {
+            connection.Close();
+        }
+
+        _pendingTcp.Clear();
+        _tcpToFlush.Clear();
+        _openTcp.Clear();
+    }
+
+    /// <summary>Flushes what a full kernel buffer kept back, and closes connections that did not authenticate in time.</summary>
+    private void TickTcp(long now)
+    {
+        for (var i = 0; i < _openTcp.Count; i++)
+        {
+            if (_openTcp[i].HasUnsentBytes)
+            {
+                _openTcp[i].Flush();
+            }
+        }
+
+        for (var i = _pendingTcp.Count - 1; i >= 0; i--)
+        {
+            if (now - _pendingTcp[i].AcceptedAt >= _tcpAuthenticationTicks)
+            {
+                RejectTcp(_pendingTcp[i], TcpRejectionReason.AuthenticationTimeout, MediaCounter.TcpAuthenticationTimeouts);
+            }
+        }
     }
 
     private void Post(ControlOperation operation)
@@ -997,6 +1459,14 @@ public sealed class MediaServer : IDisposable
         }
 
         peer.Addresses.Clear();
+        foreach (var tcp in peer.TcpConnections)
+        {
+            tcp.Close();
+            _openTcp.Remove(tcp);
+        }
+
+        peer.TcpConnections.Clear();
+        peer.TcpPath = null;
 
         // The worker sends close_notify and completes the channel on its way out; without one, nothing waits on it.
         peer.Lifetime.Cancel();
@@ -1054,6 +1524,16 @@ public sealed class MediaServer : IDisposable
             // Nowhere further to report to.
         }
     }
+
+    private enum TcpEventKind
+    {
+        Accepted,
+        Frame,
+        Ended,
+    }
+
+    /// <summary>What a TCP connection's reader or the accept loop hands the receive thread; a value, not allocated per frame.</summary>
+    private readonly record struct TcpEvent(TcpConnection Connection, TcpEventKind Kind, byte[]? Frame, int Length, TcpConnectionEnd End);
 
     private enum ControlKind
     {

@@ -30,6 +30,36 @@ public sealed record MediaServerOptions
     /// </summary>
     public IReadOnlyList<IPAddress> AdvertisedAddresses { get; init; } = [];
 
+    /// <summary>
+    /// The port of the ICE-TCP listener (RFC 6544 passive candidates, RFC 4571 framing) on <see cref="BindAddress"/>,
+    /// for browsers that cannot use UDP; 0 lets the system choose (tests); null, the default, opens no listener.
+    /// </summary>
+    public int? TcpPort { get; init; }
+
+    /// <summary>Accepted TCP connections whose first frame has not yet been judged; more are closed at once.</summary>
+    public int MaxPendingTcpConnections { get; init; } = 64;
+
+    /// <summary>Authenticated TCP connections per peer; a further one is closed (a browser needs one per candidate pair).</summary>
+    public int MaxTcpConnectionsPerPeer { get; init; } = 2;
+
+    /// <summary>How long an accepted TCP connection has to send a valid ICE check before it is closed.</summary>
+    public TimeSpan TcpAuthenticationTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Bytes of framed packets waiting per TCP connection for the kernel; what does not fit is dropped.</summary>
+    public int TcpSendBufferSize { get; init; } = 128 * 1024;
+
+    /// <summary>
+    /// False leaves the UDP candidates out of <see cref="MediaServer.LocalCandidates"/>, so that browsers can only
+    /// use ICE-TCP. A diagnostic (and the browser test's way to force TCP); the UDP socket stays open either way.
+    /// </summary>
+    public bool OfferUdp { get; init; } = true;
+
+    /// <summary>
+    /// Told when a TCP connection is refused or closed for misbehaving (no secrets: the remote address and the
+    /// reason); wire it to the operational log. Called on the receive thread.
+    /// </summary>
+    public Action<TcpConnectionRejection>? TcpConnectionRejected { get; init; }
+
     /// <summary>How often <see cref="IMediaHandler.OnTick"/> runs and consent is checked; 20 ms by default.</summary>
     public TimeSpan TickInterval { get; init; } = TimeSpan.FromMilliseconds(20);
 
@@ -71,6 +101,24 @@ public sealed record MediaServerOptions
     {
         ArgumentNullException.ThrowIfNull(BindAddress);
         ArgumentOutOfRangeException.ThrowIfGreaterThan((uint)Port, (uint)ushort.MaxValue, nameof(Port));
+        if (TcpPort is { } tcpPort)
+        {
+            ArgumentOutOfRangeException.ThrowIfGreaterThan((uint)tcpPort, (uint)ushort.MaxValue, nameof(TcpPort));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxPendingTcpConnections, 1, nameof(MaxPendingTcpConnections));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxTcpConnectionsPerPeer, 1, nameof(MaxTcpConnectionsPerPeer));
+        ArgumentOutOfRangeException.ThrowIfLessThan(TcpSendBufferSize, 16 * 1024, nameof(TcpSendBufferSize));
+        if (TcpAuthenticationTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(TcpAuthenticationTimeout), TcpAuthenticationTimeout, "The authentication timeout must be positive.");
+        }
+
+        if (!OfferUdp && TcpPort is null)
+        {
+            throw new ArgumentException("Without UDP candidates the TCP listener is the only way in: set TcpPort.", nameof(OfferUdp));
+        }
+
         if (DualStack && BindAddress.AddressFamily != AddressFamily.InterNetworkV6 && !BindAddress.Equals(IPAddress.Any))
         {
             throw new ArgumentException("A dual-stack socket binds an IPv6 address.", nameof(BindAddress));

@@ -7,8 +7,8 @@ namespace Appliance.Media.Transport;
 /// <summary>
 /// One peer's DTLS path on a shared UDP socket: the socket's receive thread posts copies of the peer's DTLS
 /// datagrams into a bounded queue, the peer's DTLS worker takes them, and sends go straight out of the socket
-/// to <see cref="Destination"/>. DTLS is rare (a handshake, then retransmissions and close_notify), so copying
-/// and locking here cost nothing that matters.
+/// to <see cref="Destination"/>, or into the ICE-TCP connection ICE selected (<see cref="Path"/>). DTLS is rare
+/// (a handshake, then retransmissions and close_notify), so copying and locking here cost nothing that matters.
 /// </summary>
 internal sealed class QueuedDatagramChannel : IDatagramChannel
 {
@@ -20,6 +20,7 @@ internal sealed class QueuedDatagramChannel : IDatagramChannel
     private readonly Socket _socket;
     private readonly int _capacity;
     private volatile SocketAddress? _destination;
+    private volatile IPacketPath? _path;
     private bool _completed;
 
     public QueuedDatagramChannel(Socket socket, int capacity)
@@ -35,6 +36,13 @@ internal sealed class QueuedDatagramChannel : IDatagramChannel
     {
         get => _destination;
         set => _destination = value;
+    }
+
+    /// <summary>A framed stream (ICE-TCP) that sends go to instead of <see cref="Destination"/>, when ICE selected one.</summary>
+    public IPacketPath? Path
+    {
+        get => _path;
+        set => _path = value;
     }
 
     /// <summary>Queues a copy of <paramref name="datagram"/>; false when the queue is full or closed, or it is empty.</summary>
@@ -94,6 +102,13 @@ internal sealed class QueuedDatagramChannel : IDatagramChannel
 
     public void Send(ReadOnlySpan<byte> datagram)
     {
+        if (_path is { } path)
+        {
+            // Dropped when the path is full or closed: loss, which DTLS retransmits over.
+            path.SendPacket(datagram);
+            return;
+        }
+
         var destination = _destination;
         if (destination is null)
         {

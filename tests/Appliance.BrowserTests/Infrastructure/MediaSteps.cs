@@ -12,6 +12,27 @@ internal static class MediaSteps
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
+    /// <summary>
+    /// The first administrator books an Internal meeting that starts now, invites <paramref name="guests"/> and joins it:
+    /// the host's page, in the meeting, and each guest's link in the same order.
+    /// </summary>
+    public static async Task<(IPage Host, IReadOnlyList<string> GuestLinks)> HostOpensMeetingAsync(IBrowserContext staff, Uri bootstrapLink, params string[] guests)
+    {
+        var host = await staff.NewPageAsync();
+        await StaffSteps.BootstrapAdministratorAsync(host, bootstrapLink, StaffSteps.Administrator);
+        await StaffSteps.BookMeetingAsync(host, MeetingNow("Internal"));
+        var links = new List<string>();
+        foreach (var guest in guests)
+        {
+            links.Add(await StaffSteps.InviteGuestAsync(host, guest));
+        }
+
+        await host.GetByRole(AriaRole.Link, new() { Name = "Open the meeting room" }).ClickAsync();
+        await host.GetByRole(AriaRole.Button, new() { Name = "Join now" }).ClickAsync();
+        await Expect(host.Locator("#meeting")).ToBeVisibleAsync();
+        return (host, links);
+    }
+
     public static async Task<IPage> GuestJoinsLobbyAsync(IBrowserContext context, string link, string? pin = null)
     {
         var page = await context.NewPageAsync();

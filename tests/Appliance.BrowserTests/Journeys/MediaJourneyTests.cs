@@ -26,14 +26,8 @@ public sealed class MediaJourneyTests
         var problems = new PageProblems();
         await using var staff = await BrowserRun.Browser.NewContextAsync(ChromiumBrowser.ContextOptions(appliance.BaseAddress.AbsoluteUri));
         problems.Watch(staff);
-        var host = await staff.NewPageAsync();
-        await StaffSteps.BootstrapAdministratorAsync(host, appliance.BootstrapLink!, StaffSteps.Administrator);
-        await StaffSteps.BookMeetingAsync(host, MediaSteps.MeetingNow("Internal"));
-        var astridLink = await StaffSteps.InviteGuestAsync(host, AstridName);
-        var boLink = await StaffSteps.InviteGuestAsync(host, BoName);
-        await host.GetByRole(AriaRole.Link, new() { Name = "Open the meeting room" }).ClickAsync();
-        await host.GetByRole(AriaRole.Button, new() { Name = "Join now" }).ClickAsync();
-        await Expect(host.Locator("#meeting")).ToBeVisibleAsync();
+        var (host, links) = await MediaSteps.HostOpensMeetingAsync(staff, appliance.BootstrapLink!, AstridName, BoName);
+        var (astridLink, boLink) = (links[0], links[1]);
 
         await using var astridContext = await BrowserRun.Browser.NewContextAsync(ChromiumBrowser.ContextOptions(appliance.BaseAddress.AbsoluteUri));
         await using var boContext = await BrowserRun.Browser.NewContextAsync(ChromiumBrowser.ContextOptions(appliance.BaseAddress.AbsoluteUri));

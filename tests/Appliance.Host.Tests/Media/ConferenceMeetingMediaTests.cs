@@ -63,6 +63,8 @@ public sealed class ConferenceMeetingMediaTests
             Assert.That(sdp, Does.Contain("a=mid:0").And.Contain("a=mid:1").And.Contain("a=mid:2"));
             Assert.That(sdp, Does.Contain("a=setup:actpass"));
             Assert.That(sdp, Does.Contain($"127.0.0.1 {port} typ host"), "the loopback candidate on the media port");
+            var tcpPort = _appliance.Service<Appliance.Media.Conference.ConferenceMedia>().LocalCandidates.Single(c => c.Protocol == Appliance.Media.CandidateProtocol.Tcp).Port;
+            Assert.That(sdp, Does.Contain($" tcp ").And.Contain($"127.0.0.1 {tcpPort} typ host tcptype passive"), "and the ICE-TCP one, by default");
             Assert.That(slots.GetProperty("slots").EnumerateArray().Select(s => s.GetProperty("kind").GetString()), Is.All.AnyOf("audio", "video", "screen"));
             Assert.That(slots.GetProperty("slots").EnumerateArray().Where(s => s.GetProperty("participantId").ValueKind != System.Text.Json.JsonValueKind.Null), Is.Empty, "alone: nobody to show");
         });

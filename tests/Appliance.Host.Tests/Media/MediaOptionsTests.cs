@@ -41,4 +41,22 @@ public sealed class MediaOptionsTests
         Assert.That(refused!.Message, Does.Contain("Appliance:Media:AdvertisedAddresses").And.Contain("meet.example.org"));
         Assert.Throws<InvalidOperationException>(() => new MediaOptions { BindAddress = "everywhere" }.ParseBindAddress());
     }
+
+    [TestCase(null, 10000, 10000)]
+    [TestCase(null, 0, 0)]
+    [TestCase(4443, 10000, 4443)]
+    [TestCase(-1, 10000, null)]
+    public void TCP_port_defaults_to_the_UDP_ports_number_and_minus_one_turns_it_off(int? configured, int udpPort, int? expected)
+    {
+        Assert.That(new MediaOptions { Port = udpPort, TcpPort = configured }.ResolveTcpPort(), Is.EqualTo(expected));
+    }
+
+    [TestCase(-2)]
+    [TestCase(65536)]
+    public void TCP_port_that_is_no_port_stops_the_start_with_its_setting_named(int configured)
+    {
+        var refused = Assert.Throws<InvalidOperationException>(() => new MediaOptions { TcpPort = configured }.ResolveTcpPort());
+
+        Assert.That(refused!.Message, Does.Contain("Appliance:Media:TcpPort"));
+    }
 }

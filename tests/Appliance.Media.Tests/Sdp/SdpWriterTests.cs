@@ -60,6 +60,22 @@ public class SdpWriterTests
     }
 
     [Test]
+    public void Passive_TCP_candidate_is_written_as_rfc_6544_says_and_ranks_below_udp()
+    {
+        // Local preference 2^13 * 4 (passive) + 8191 = 40959: 2^24 * 126 + 2^8 * 40959 + 255.
+        var tcp = new SdpCandidate("2", IPAddress.Parse("192.0.2.1"), 10000, 40959, CandidateProtocol.Tcp);
+        var udp = new SdpCandidate("1", IPAddress.Parse("192.0.2.1"), 10000);
+
+        Assert.That(tcp.ToAttributeValue(), Is.EqualTo("2 1 tcp 2124414975 192.0.2.1 10000 typ host tcptype passive"));
+        Assert.That(tcp.Priority, Is.LessThan(udp.Priority));
+        foreach (var section in Sections(SdpWriter.WriteOffer(TypicalSession.Offer() with { Candidates = [udp, tcp] })))
+        {
+            Assert.That(section, Does.Contain("a=candidate:1 1 udp 2130706431 192.0.2.1 10000 typ host"));
+            Assert.That(section, Does.Contain("a=candidate:2 1 tcp 2124414975 192.0.2.1 10000 typ host tcptype passive"));
+        }
+    }
+
+    [Test]
     public void Candidates_and_end_of_candidates_are_in_every_bundled_m_section()
     {
         var sections = Sections(SdpWriter.WriteOffer(TypicalSession.Offer()));

@@ -14,7 +14,14 @@ internal sealed class MediaRig : IDisposable
 
     public MediaRig(DtlsIdentity serverIdentity, TimeProvider? time = null, Func<MediaServerOptions, MediaServerOptions>? configure = null, bool batchedIo = true)
     {
-        var options = new MediaServerOptions { BindAddress = IPAddress.Loopback, Port = 0, BatchedIo = batchedIo, UnexpectedError = ex => Errors.Enqueue(ex) };
+        var options = new MediaServerOptions
+        {
+            BindAddress = IPAddress.Loopback,
+            Port = 0,
+            BatchedIo = batchedIo,
+            UnexpectedError = ex => Errors.Enqueue(ex),
+            TcpConnectionRejected = rejection => Rejections.Enqueue(rejection),
+        };
         Server = new MediaServer(configure?.Invoke(options) ?? options, serverIdentity, Handler, time);
         Server.Start();
     }
@@ -25,25 +32,31 @@ internal sealed class MediaRig : IDisposable
 
     public System.Collections.Concurrent.ConcurrentQueue<Exception> Errors { get; } = new();
 
-    public IPEndPoint Candidate => Server.LocalCandidates[0] is var candidate ? new IPEndPoint(candidate.Address, candidate.Port) : throw new InvalidOperationException();
+    public System.Collections.Concurrent.ConcurrentQueue<TcpConnectionRejection> Rejections { get; } = new();
+
+    public IPEndPoint Candidate => CandidateFor(CandidateProtocol.Udp);
+
+    /// <summary>The TCP candidate, when the options gave the server a TCP port.</summary>
+    public IPEndPoint TcpCandidate => CandidateFor(CandidateProtocol.Tcp);
 
     /// <summary>A client connected through ICE, DTLS and SRTP, and its peer once the handler has heard of it.</summary>
-    public async Task<(WebRtcClientEndpoint Client, MediaPeer Peer)> ConnectAsync(DtlsIdentity clientIdentity, IReadOnlyList<int>? offeredProfiles = null, TimeSpan? consentInterval = null)
+    public async Task<(WebRtcClientEndpoint Client, MediaPeer Peer)> ConnectAsync(DtlsIdentity clientIdentity, IReadOnlyList<int>? offeredProfiles = null, TimeSpan? consentInterval = null, bool tcp = false)
     {
-        var client = NewClient(clientIdentity, offeredProfiles, consentInterval);
+        var client = NewClient(clientIdentity, offeredProfiles, consentInterval, tcp);
         var peer = Server.AddPeer(client.LocalFingerprint, client.LocalIceCredentials.Ufrag);
-        await client.ConnectAsync(Candidate, peer.LocalIceCredentials.Ufrag, peer.LocalIceCredentials.Password, peer.LocalFingerprint).WaitAsync(Guard);
+        await client.ConnectAsync(tcp ? TcpCandidate : Candidate, peer.LocalIceCredentials.Ufrag, peer.LocalIceCredentials.Password, peer.LocalFingerprint).WaitAsync(Guard);
         await WaitUntilAsync(() => peer.State == MediaPeerState.Connected, "the server to install the peer's SRTP keys");
         return (client, peer);
     }
 
-    public WebRtcClientEndpoint NewClient(DtlsIdentity clientIdentity, IReadOnlyList<int>? offeredProfiles = null, TimeSpan? consentInterval = null)
+    public WebRtcClientEndpoint NewClient(DtlsIdentity clientIdentity, IReadOnlyList<int>? offeredProfiles = null, TimeSpan? consentInterval = null, bool tcp = false)
     {
         var client = new WebRtcClientEndpoint(new WebRtcClientOptions
         {
             Identity = clientIdentity,
             OfferedProfiles = offeredProfiles ?? DtlsSrtpProfiles.Preferred,
             ConsentInterval = consentInterval,
+            UseTcp = tcp,
         });
         _clients.Add(client);
         return client;
@@ -61,6 +74,12 @@ internal sealed class MediaRig : IDisposable
 
             await Task.Delay(5);
         }
+    }
+
+    private IPEndPoint CandidateFor(CandidateProtocol protocol)
+    {
+        var candidate = Server.LocalCandidates.First(c => c.Protocol == protocol);
+        return new IPEndPoint(candidate.Address, candidate.Port);
     }
 
     public void Dispose()

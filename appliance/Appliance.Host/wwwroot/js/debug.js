@@ -13,6 +13,8 @@ export function expose(media, { participantId, reconnect, keys }) {
   window.applianceDebug = Object.freeze({
     /** Per remote track: { mid, kind, participantId, packetsReceived, framesDecoded, bytesReceived }. */
     stats: async () => media.stats(),
+    /** The selected candidate pair's { localProtocol, remoteProtocol }, or null before one is selected. */
+    selectedPath: async () => media.selectedPath(),
     /** The media connection's state. */
     state: () => media.state,
     /** This browser's participant id. */

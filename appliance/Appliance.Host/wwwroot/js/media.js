@@ -158,6 +158,26 @@ export class MediaConnection {
     return result;
   }
 
+  /**
+   * The selected ICE candidate pair's transport: { localProtocol, remoteProtocol } ('udp' or 'tcp'), or null before
+   * one is selected (for the tests' debug hook: an ICE-TCP call must say tcp).
+   */
+  async selectedPath() {
+    const pc = this.#pc;
+    if (!pc) return null;
+    const report = await pc.getStats();
+    let pairId = null;
+    for (const s of report.values()) {
+      if (s.type === 'transport' && s.selectedCandidatePairId) pairId = s.selectedCandidatePairId;
+    }
+    const pair = pairId ? report.get(pairId) : null;
+    if (!pair) return null;
+    return {
+      localProtocol: report.get(pair.localCandidateId)?.protocol ?? null,
+      remoteProtocol: report.get(pair.remoteCandidateId)?.protocol ?? null,
+    };
+  }
+
   // Answers one offer on the connection it was meant for; a newer connection ignores its predecessor's offers.
   async #answer(pc, offer) {
     if (!pc || pc !== this.#pc || pc.signalingState === 'closed') return;

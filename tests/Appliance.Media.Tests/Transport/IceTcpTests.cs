@@ -1,0 +1,286 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using Appliance.Crypto.Dtls;
+using Appliance.Media.Stun;
+using Appliance.Media.Transport;
+
+namespace Appliance.Media.Tests.Transport;
+
+/// <summary>
+/// ICE-TCP (RFC 6544 passive candidates, RFC 4571 framing) end to end on 127.0.0.1: the client endpoint over TCP
+/// through ICE, DTLS and SRTP, forwarding between a TCP and a UDP peer, and what the server does with connections
+/// that do not earn their place; with batched UDP I/O and without.
+/// </summary>
+[TestFixture(true)]
+[TestFixture(false)]
+[Parallelizable(ParallelScope.All)]
+public class IceTcpTests(bool batchedIo)
+{
+    private DtlsIdentity _serverIdentity = null!;
+    private DtlsIdentity _clientIdentity = null!;
+
+    [OneTimeSetUp]
+    public void CreateIdentities()
+    {
+        _serverIdentity = DtlsIdentity.Create(TimeProvider.System);
+        _clientIdentity = DtlsIdentity.Create(TimeProvider.System);
+    }
+
+    [OneTimeTearDown]
+    public void DisposeIdentities()
+    {
+        _serverIdentity.Dispose();
+        _clientIdentity.Dispose();
+    }
+
+    [Test]
+    public void Candidates_offer_TCP_passive_on_each_address_below_UDP()
+    {
+        var advertised = new[] { IPAddress.Loopback, IPAddress.Parse("192.0.2.7") };
+        using var rig = NewRig(o => o with { BindAddress = IPAddress.Any, AdvertisedAddresses = advertised });
+
+        var udp = rig.Server.LocalCandidates.Where(c => c.Protocol == CandidateProtocol.Udp).ToList();
+        var tcp = rig.Server.LocalCandidates.Where(c => c.Protocol == CandidateProtocol.Tcp).ToList();
+
+        Assert.That(tcp.Select(c => c.Address), Is.EqualTo(advertised));
+        Assert.That(tcp.Select(c => c.Port), Is.All.EqualTo(rig.Server.TcpEndPoint!.Port));
+        Assert.That(rig.Server.LocalCandidates.Select(c => c.Foundation), Is.Unique, "another protocol, another foundation");
+        Assert.That(tcp.Max(c => c.Priority), Is.LessThan(udp.Min(c => c.Priority)), "UDP wins when both work");
+        Assert.That(tcp[0].Priority, Is.GreaterThan(tcp[1].Priority));
+
+        // RFC 6544 §4.2: type preference 126, local preference 2^13 × 4 (passive) + 8191, component 1.
+        Assert.That(tcp[0].Priority, Is.EqualTo((126u << 24) + (((4u << 13) + 8191u) << 8) + 255u));
+        Assert.That(tcp[0].ToString(), Is.EqualTo($"{tcp[0].Foundation} 1 tcp {tcp[0].Priority} 127.0.0.1 {tcp[0].Port} typ host tcptype passive"));
+    }
+
+    [Test]
+    public void Without_UDP_offered_only_TCP_candidates_remain_and_without_a_TCP_port_none_are_TCP()
+    {
+        using var tcpOnly = NewRig(o => o with { OfferUdp = false });
+        using var udpOnly = new MediaRig(_serverIdentity, batchedIo: batchedIo);
+
+        Assert.That(tcpOnly.Server.LocalCandidates.Select(c => c.Protocol), Is.EqualTo(new[] { CandidateProtocol.Tcp }));
+        Assert.That(udpOnly.Server.LocalCandidates.Select(c => c.Protocol), Is.EqualTo(new[] { CandidateProtocol.Udp }));
+        Assert.That(udpOnly.Server.TcpEndPoint, Is.Null);
+        Assert.Throws<ArgumentException>(() => new MediaServerOptions { OfferUdp = false }.Validate());
+    }
+
+    [Test]
+    public async Task A_TCP_peer_and_a_UDP_peer_exchange_media_through_the_server_both_ways()
+    {
+        using var rig = NewRig();
+        var (a, peerA) = await rig.ConnectAsync(_clientIdentity, tcp: true);
+        var (b, peerB) = await rig.ConnectAsync(_clientIdentity);
+        var atB = new System.Collections.Concurrent.ConcurrentQueue<byte[]>();
+        var atA = new System.Collections.Concurrent.ConcurrentQueue<byte[]>();
+        b.RtpReceived = packet => atB.Enqueue(packet.ToArray());
+        a.RtpReceived = packet => atA.Enqueue(packet.ToArray());
+        var fromA = Enumerable.Range(1, 200).Select(i => TestMedia.Rtp(0xA1, (ushort)i, 20 + (i * 5), (byte)i)).ToList();
+        var fromB = Enumerable.Range(1, 200).Select(i => TestMedia.Rtp(0xB1, (ushort)i, 1100 - (i * 3), (byte)i)).ToList();
+
+        foreach (var packet in fromA)
+        {
+            Assert.That(a.SendRtp(packet), Is.True);
+        }
+
+        foreach (var packet in fromB)
+        {
+            Assert.That(b.SendRtp(packet), Is.True);
+        }
+
+        Assert.That(b.SendRtcp(TestMedia.RtcpReceiverReportAndPli(0xB1, 0xA1)), Is.True);
+        await MediaRig.WaitUntilAsync(() => atB.Count == fromA.Count && atA.Count == fromB.Count, "both sides to receive every packet");
+        await MediaRig.WaitUntilAsync(() => a.RtcpPacketsReceived == 1, "the TCP peer to receive the RTCP");
+
+        Assert.That(atB, Is.EqualTo(fromA), "TCP to UDP: every packet, in order");
+        Assert.That(atA, Is.EqualTo(fromB), "UDP to TCP: every packet, in order (TCP keeps the order)");
+        Assert.That(peerA.TryGetRemoteAddress(out var remote) && remote == TransportAddress.FromEndPoint(a.LocalEndPoint), Is.True);
+        var counters = peerA.GetCounters();
+        Assert.That(counters[MediaCounter.TcpConnectionsAuthenticated], Is.EqualTo(1));
+        Assert.That(counters[MediaCounter.DtlsHandshakesSucceeded], Is.EqualTo(1));
+        Assert.That(counters[MediaCounter.RtpReceived], Is.EqualTo(fromA.Count));
+        Assert.That(counters[MediaCounter.RtpSent], Is.EqualTo(fromB.Count));
+        Assert.That(counters[MediaCounter.TcpSendDropped], Is.Zero);
+        Assert.That(peerB.GetCounters()[MediaCounter.TcpConnectionsAuthenticated], Is.Zero);
+        Assert.That(a.SrtpFailures + b.SrtpFailures, Is.Zero);
+        Assert.That(await a.CheckConsentAsync(), Is.True, "consent checks over TCP are answered");
+        Assert.That(rig.Errors, Is.Empty);
+    }
+
+    [Test]
+    public async Task A_closed_TCP_path_stops_the_peers_media_and_consent_then_closes_the_peer()
+    {
+        var clock = new ManualClock();
+        using var rig = NewRig(time: clock);
+        var (a, peerA) = await rig.ConnectAsync(_clientIdentity, tcp: true);
+        var (b, _) = await rig.ConnectAsync(_clientIdentity);
+
+        a.AbortTcpConnection();
+        ushort sequence = 0;
+        await MediaRig.WaitUntilAsync(() => b.SendRtp(TestMedia.Rtp(0xB1, ++sequence, 50, 1)) && peerA.GetCounters()[MediaCounter.SendNotReady] > 0, "the server to notice the connection closed");
+        Assert.That(peerA.State, Is.EqualTo(MediaPeerState.Connected), "a path that died is not yet a peer that left");
+
+        clock.Advance(TimeSpan.FromSeconds(31));
+        Assert.That(await peerA.Closed.WaitAsync(MediaRig.Guard), Is.EqualTo(PeerCloseReason.ConsentExpired));
+    }
+
+    [Test]
+    public async Task Garbage_as_first_frame_closes_the_connection_and_the_server_carries_on()
+    {
+        using var rig = NewRig();
+        var (udp, udpPeer) = await rig.ConnectAsync(_clientIdentity);
+        using var raw = await ConnectRawAsync(rig);
+
+        await raw.SendAsync(Frame([0x80, 0x60, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0xEE]));
+
+        await AssertClosedAsync(raw);
+        await MediaRig.WaitUntilAsync(() => rig.Server.GetCounters()[MediaCounter.TcpConnectionsRejected] == 1, "the rejection to be counted");
+        Assert.That(await udp.CheckConsentAsync(), Is.True, "the UDP peer is still served");
+        Assert.That(udpPeer.State, Is.EqualTo(MediaPeerState.Connected));
+        var (_, tcpPeer) = await rig.ConnectAsync(_clientIdentity, tcp: true);
+        Assert.That(tcpPeer.State, Is.EqualTo(MediaPeerState.Connected), "and a good TCP client after it");
+        Assert.That(rig.Rejections.Select(r => r.Reason), Is.EqualTo(new[] { TcpRejectionReason.NotAValidCheck }));
+    }
+
+    [TestCase(false, TestName = "A check with the wrong password closes the connection")]
+    [TestCase(true, TestName = "A check for an unknown ufrag closes the connection")]
+    public async Task Invalid_check_as_first_frame_closes_the_connection(bool unknownUfrag)
+    {
+        using var rig = NewRig();
+        var client = rig.NewClient(_clientIdentity);
+        var peer = rig.Server.AddPeer(client.LocalFingerprint, client.LocalIceCredentials.Ufrag);
+        using var raw = await ConnectRawAsync(rig);
+        var ufrag = unknownUfrag ? "nobody" : peer.LocalIceCredentials.Ufrag;
+        var password = unknownUfrag ? peer.LocalIceCredentials.Password : "not-the-password-at-all";
+
+        await raw.SendAsync(Frame(Check(ufrag + ":" + client.LocalIceCredentials.Ufrag, password)));
+
+        await AssertClosedAsync(raw);
+        await MediaRig.WaitUntilAsync(() => rig.Server.GetCounters()[MediaCounter.TcpConnectionsRejected] == 1, "the rejection to be counted");
+        Assert.That(peer.GetCounters()[MediaCounter.TcpConnectionsAuthenticated], Is.Zero);
+        Assert.That(peer.TryGetRemoteAddress(out _), Is.False, "nothing was learnt from it");
+    }
+
+    [TestCase(0)]
+    [TestCase(1501)]
+    public async Task A_frame_length_of_zero_or_above_the_maximum_closes_the_connection(int length)
+    {
+        using var rig = NewRig();
+        using var raw = await ConnectRawAsync(rig);
+
+        await raw.SendAsync(new byte[] { (byte)(length >> 8), (byte)length, 0, 1, 0, 0 });
+
+        await AssertClosedAsync(raw);
+        await MediaRig.WaitUntilAsync(() => rig.Server.GetCounters()[MediaCounter.TcpFramingErrors] == 1, "the framing error to be counted");
+        Assert.That(rig.Rejections.Select(r => r.Reason), Is.EqualTo(new[] { TcpRejectionReason.FramingError }));
+        Assert.That(rig.Rejections.Single().Remote, Is.EqualTo(raw.LocalEndPoint));
+    }
+
+    [Test]
+    public async Task A_connection_that_sends_nothing_valid_in_time_is_closed()
+    {
+        using var rig = NewRig(o => o with { TcpAuthenticationTimeout = TimeSpan.FromMilliseconds(200) });
+        using var raw = await ConnectRawAsync(rig);
+
+        // Half a frame: not enough to judge, so only the clock ends it.
+        await raw.SendAsync(new byte[] { 0, 20, 0, 1 });
+
+        await AssertClosedAsync(raw);
+        Assert.That(rig.Server.GetCounters()[MediaCounter.TcpAuthenticationTimeouts], Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Connections_beyond_the_pending_limit_are_refused_and_those_within_it_stay()
+    {
+        using var rig = NewRig(o => o with { MaxPendingTcpConnections = 2 });
+        using var first = await ConnectRawAsync(rig);
+        using var second = await ConnectRawAsync(rig);
+        using var third = await ConnectRawAsync(rig);
+
+        await AssertClosedAsync(third);
+        await MediaRig.WaitUntilAsync(() => rig.Server.GetCounters()[MediaCounter.TcpConnectionsRefused] == 1, "the refusal to be counted");
+        Assert.That(rig.Server.GetCounters()[MediaCounter.TcpConnectionsAccepted], Is.EqualTo(2));
+        Assert.That(first.Poll(100_000, SelectMode.SelectRead), Is.False, "the first two wait for their first frame");
+        Assert.That(rig.Rejections.Select(r => r.Reason), Is.EqualTo(new[] { TcpRejectionReason.TooManyPending }));
+    }
+
+    [Test]
+    public async Task A_connection_beyond_the_limit_per_peer_is_refused_and_the_peer_keeps_its_path()
+    {
+        using var rig = NewRig(o => o with { MaxTcpConnectionsPerPeer = 1 });
+        var (a, peerA) = await rig.ConnectAsync(_clientIdentity, tcp: true);
+        using var raw = await ConnectRawAsync(rig);
+
+        await raw.SendAsync(Frame(Check(peerA.LocalIceCredentials.Ufrag + ":" + a.LocalIceCredentials.Ufrag, peerA.LocalIceCredentials.Password, useCandidate: true)));
+
+        await AssertClosedAsync(raw);
+        await MediaRig.WaitUntilAsync(() => peerA.GetCounters()[MediaCounter.TcpConnectionsRefused] == 1, "the refusal to be counted");
+        Assert.That(await a.CheckConsentAsync(), Is.True);
+        Assert.That(peerA.TryGetRemoteAddress(out var remote) && remote == TransportAddress.FromEndPoint(a.LocalEndPoint), Is.True, "the refused connection selected nothing");
+    }
+
+    [Test]
+    public async Task A_check_for_another_peer_over_a_peers_connection_is_dropped_and_moves_nothing()
+    {
+        using var rig = NewRig();
+        var (a, peerA) = await rig.ConnectAsync(_clientIdentity, tcp: true);
+        var (b, peerB) = await rig.ConnectAsync(_clientIdentity);
+        var dropped = peerA.GetCounters()[MediaCounter.StunDropped];
+
+        // B's credentials, nominating, over A's authenticated connection.
+        Assert.That(a.SendDatagram(Check(peerB.LocalIceCredentials.Ufrag + ":" + b.LocalIceCredentials.Ufrag, peerB.LocalIceCredentials.Password, useCandidate: true)), Is.True);
+
+        await MediaRig.WaitUntilAsync(() => peerA.GetCounters()[MediaCounter.StunDropped] == dropped + 1, "the check to be dropped");
+        Assert.That(peerB.TryGetRemoteAddress(out var remote) && remote == TransportAddress.FromEndPoint(b.LocalEndPoint), Is.True, "B's pair stays");
+        Assert.That(await a.CheckConsentAsync(), Is.True, "A's connection stays");
+    }
+
+    private MediaRig NewRig(Func<MediaServerOptions, MediaServerOptions>? configure = null, TimeProvider? time = null) =>
+        new(_serverIdentity, time, o => (configure ?? (x => x))(o with { TcpPort = 0 }), batchedIo);
+
+    private static async Task<Socket> ConnectRawAsync(MediaRig rig)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(rig.TcpCandidate);
+        return socket;
+    }
+
+    /// <summary>The server closed the connection: end of stream, or a reset.</summary>
+    private static async Task AssertClosedAsync(Socket socket)
+    {
+        var buffer = new byte[4096];
+        try
+        {
+            while (await socket.ReceiveAsync(buffer.AsMemory()).AsTask().WaitAsync(MediaRig.Guard) > 0)
+            {
+                // A response sent before the close; the close follows.
+            }
+        }
+        catch (SocketException)
+        {
+            // Reset: closed as well.
+        }
+    }
+
+    private static byte[] Frame(byte[] packet) => [(byte)(packet.Length >> 8), (byte)packet.Length, .. packet];
+
+    private static byte[] Check(string username, string password, bool useCandidate = false)
+    {
+        Span<byte> buffer = stackalloc byte[512];
+        Span<byte> priority = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(priority, (126u << 24) | (65535u << 8) | 255u);
+        var writer = new StunMessageWriter(buffer);
+        var written = writer.TryBegin(StunMessageType.BindingRequest, RandomNumberGenerator.GetBytes(StunConstants.TransactionIdLength))
+            && writer.TryAddAttribute(StunAttributeType.Username, Encoding.ASCII.GetBytes(username))
+            && writer.TryAddAttribute(StunAttributeType.Priority, priority)
+            && writer.TryAddAttribute(StunAttributeType.IceControlling, RandomNumberGenerator.GetBytes(8))
+            && (!useCandidate || writer.TryAddAttribute(StunAttributeType.UseCandidate, []))
+            && writer.TryAddMessageIntegrity(Encoding.ASCII.GetBytes(password))
+            && writer.TryAddFingerprint();
+        Assert.That(written, Is.True);
+        return writer.Written.ToArray();
+    }
+}
