@@ -65,7 +65,7 @@ public static class DtlsSrtpClient
         cancellationToken.ThrowIfCancellationRequested();
 
         var transport = new ChannelDatagramTransport(channel) { HandshakeCancellation = cancellationToken };
-        var client = new WebRtcTlsClient(new BcTlsCrypto(), identity, expectedFingerprint, profiles, options);
+        var client = new WebRtcTlsClient(new WebRtcTlsEndpoint(new BcTlsCrypto(), identity, expectedFingerprint, options), profiles);
         DtlsTransport dtls;
         try
         {
@@ -78,19 +78,20 @@ public static class DtlsSrtpClient
                 throw new OperationCanceledException("The DTLS handshake was cancelled.", ex, cancellationToken);
             }
 
-            throw DtlsHandshakeFailures.Describe(ex, client.Failure);
+            throw DtlsHandshakeFailures.Describe(ex, client.Endpoint.Failure);
         }
         finally
         {
             transport.HandshakeCancellation = CancellationToken.None;
         }
 
-        if (client.KeyingMaterial is null || client.RemoteFingerprint is null)
+        var endpoint = client.Endpoint;
+        if (endpoint.KeyingMaterial is null || endpoint.RemoteFingerprint is null)
         {
             dtls.Close();
             throw new DtlsHandshakeException(DtlsHandshakeFailure.ProtocolError, "The handshake completed without SRTP keying material.");
         }
 
-        return new DtlsSession(dtls, transport, client, new DtlsSrtpResult(client.SelectedProfile, client.KeyingMaterial, client.RemoteFingerprint));
+        return new DtlsSession(dtls, transport, endpoint, new DtlsSrtpResult(endpoint.SelectedProfile, endpoint.KeyingMaterial, endpoint.RemoteFingerprint));
     }
 }

@@ -79,7 +79,7 @@ public static class DtlsSrtpServer
         cancellationToken.ThrowIfCancellationRequested();
 
         var transport = new ChannelDatagramTransport(channel) { HandshakeCancellation = cancellationToken };
-        var server = new WebRtcTlsServer(new BcTlsCrypto(), identity, expectedFingerprint, profiles, options);
+        var server = new WebRtcTlsServer(new WebRtcTlsEndpoint(new BcTlsCrypto(), identity, expectedFingerprint, options), profiles);
         DtlsTransport dtls;
         try
         {
@@ -93,20 +93,21 @@ public static class DtlsSrtpServer
                 throw new OperationCanceledException("The DTLS handshake was cancelled.", ex, cancellationToken);
             }
 
-            throw DtlsHandshakeFailures.Describe(ex, server.Failure);
+            throw DtlsHandshakeFailures.Describe(ex, server.Endpoint.Failure);
         }
         finally
         {
             transport.HandshakeCancellation = CancellationToken.None;
         }
 
-        if (server.KeyingMaterial is null || server.RemoteFingerprint is null)
+        var endpoint = server.Endpoint;
+        if (endpoint.KeyingMaterial is null || endpoint.RemoteFingerprint is null)
         {
             // BouncyCastle completed without calling back as it must; no keys means no session.
             dtls.Close();
             throw new DtlsHandshakeException(DtlsHandshakeFailure.ProtocolError, "The handshake completed without SRTP keying material.");
         }
 
-        return new DtlsSession(dtls, transport, server, new DtlsSrtpResult(server.SelectedProfile, server.KeyingMaterial, server.RemoteFingerprint));
+        return new DtlsSession(dtls, transport, endpoint, new DtlsSrtpResult(endpoint.SelectedProfile, endpoint.KeyingMaterial, endpoint.RemoteFingerprint));
     }
 }

@@ -1,8 +1,5 @@
-using System.Security.Cryptography;
 using Org.BouncyCastle.Asn1.X509;
 using Org.BouncyCastle.Tls;
-using Org.BouncyCastle.Tls.Crypto;
-using Org.BouncyCastle.Tls.Crypto.Impl.BC;
 
 namespace Appliance.Crypto.Dtls;
 
@@ -13,47 +10,23 @@ namespace Appliance.Crypto.Dtls;
 /// export anywhere else ("only available from NotifyHandshakeComplete()") and clears the master secret when
 /// Accept returns.
 /// </summary>
-internal sealed class WebRtcTlsServer : AbstractTlsServer, IDtlsAlertObserver
+internal sealed class WebRtcTlsServer : AbstractTlsServer
 {
-    private static readonly int[] CipherSuites =
-    [
-        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
-        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
-        CipherSuite.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
-    ];
-
-    private readonly BcTlsCrypto _crypto;
-    private readonly DtlsIdentity _identity;
-    private readonly byte[] _expectedFingerprint;
     private readonly IReadOnlyList<int> _preferredProfiles;
-    private readonly DtlsServerOptions _options;
 
-    private volatile bool _closeNotifyReceived;
-
-    internal WebRtcTlsServer(BcTlsCrypto crypto, DtlsIdentity identity, byte[] expectedFingerprint, IReadOnlyList<int> preferredProfiles, DtlsServerOptions options)
-        : base(crypto)
+    internal WebRtcTlsServer(WebRtcTlsEndpoint endpoint, IReadOnlyList<int> preferredProfiles)
+        : base(endpoint.Crypto)
     {
-        _crypto = crypto;
-        _identity = identity;
-        _expectedFingerprint = expectedFingerprint;
+        Endpoint = endpoint;
         _preferredProfiles = preferredProfiles;
-        _options = options;
     }
 
-    /// <summary>Set when this server rejected the handshake for a reason of its own, before it raised the alert.</summary>
-    internal DtlsHandshakeFailure? Failure { get; private set; }
+    /// <summary>What the server shares with the client: the outcome of the handshake and the peer's close_notify.</summary>
+    internal WebRtcTlsEndpoint Endpoint { get; }
 
-    internal int SelectedProfile { get; private set; }
+    public override int GetHandshakeTimeoutMillis() => Endpoint.HandshakeTimeoutMillis;
 
-    internal byte[]? KeyingMaterial { get; private set; }
-
-    internal string? RemoteFingerprint { get; private set; }
-
-    public bool CloseNotifyReceived => _closeNotifyReceived;
-
-    public override int GetHandshakeTimeoutMillis() => (int)Math.Ceiling(_options.HandshakeTimeout.TotalMilliseconds);
-
-    public override int GetHandshakeResendTimeMillis() => (int)Math.Ceiling(_options.InitialRetransmitTimeout.TotalMilliseconds);
+    public override int GetHandshakeResendTimeMillis() => Endpoint.HandshakeResendTimeMillis;
 
     // RFC 6347 section 4.1.2.7: invalid records SHOULD be silently discarded, not end the association.
     public override bool IgnoreCorruptDtlsRecords => true;
@@ -74,22 +47,21 @@ internal sealed class WebRtcTlsServer : AbstractTlsServer, IDtlsAlertObserver
             {
                 if (Array.IndexOf(offered.ProtectionProfiles, profile) >= 0)
                 {
-                    SelectedProfile = profile;
+                    Endpoint.SelectedProfile = profile;
                     return;
                 }
             }
         }
 
         // RFC 5764 section 4.1.2 would let the handshake go on without SRTP; WebRTC media has no use for that.
-        Failure = DtlsHandshakeFailure.NoCommonSrtpProfile;
-        throw new TlsFatalAlert(AlertDescription.handshake_failure, "No common SRTP protection profile");
+        throw Endpoint.Refuse(DtlsHandshakeFailure.NoCommonSrtpProfile, AlertDescription.handshake_failure, "No common SRTP protection profile");
     }
 
     public override IDictionary<int, byte[]> GetServerExtensions()
     {
         var extensions = base.GetServerExtensions();
         // No MKI: WebRTC never uses one, and an empty srtp_mki tells the client so (RFC 5764 section 4.1.1).
-        TlsSrtpUtilities.AddUseSrtpExtension(extensions, new UseSrtpData([SelectedProfile], []));
+        TlsSrtpUtilities.AddUseSrtpExtension(extensions, new UseSrtpData([Endpoint.SelectedProfile], []));
         return extensions;
     }
 
@@ -102,8 +74,7 @@ internal sealed class WebRtcTlsServer : AbstractTlsServer, IDtlsAlertObserver
             throw new TlsFatalAlert(AlertDescription.handshake_failure, "Client does not accept ecdsa_secp256r1_sha256");
         }
 
-        var certificate = new Certificate([_crypto.CreateCertificate(_identity.Certificate.GetEncoded())]);
-        return new BcDefaultTlsCredentialedSigner(new TlsCryptoParameters(m_context), _crypto, _identity.PrivateKey, certificate, signatureAlgorithm);
+        return Endpoint.CreateSigner(m_context, signatureAlgorithm);
     }
 
     public override CertificateRequest GetCertificateRequest()
@@ -114,43 +85,22 @@ internal sealed class WebRtcTlsServer : AbstractTlsServer, IDtlsAlertObserver
         return new CertificateRequest(certificateTypes, signatureAlgorithms, new List<X509Name>());
     }
 
-    public override void NotifyClientCertificate(Certificate clientCertificate)
-    {
-        if (clientCertificate is null || clientCertificate.IsEmpty)
-        {
-            Failure = DtlsHandshakeFailure.NoClientCertificate;
-            throw new TlsFatalAlert(AlertDescription.handshake_failure, "The client sent no certificate");
-        }
-
-        // The fingerprint covers the end-entity certificate, the first in the chain (RFC 8122 section 5).
-        // BouncyCastle checks the CertificateVerify signature against this certificate's key afterwards.
-        var der = clientCertificate.GetCertificateAt(0).GetEncoded();
-        Span<byte> actual = stackalloc byte[CertificateFingerprint.Sha256Length];
-        SHA256.HashData(der, actual);
-        if (!CryptographicOperations.FixedTimeEquals(actual, _expectedFingerprint))
-        {
-            Failure = DtlsHandshakeFailure.FingerprintMismatch;
-            throw new TlsFatalAlert(AlertDescription.bad_certificate, "Client certificate fingerprint does not match the SDP");
-        }
-
-        RemoteFingerprint = CertificateFingerprint.Format(actual);
-    }
+    public override void NotifyClientCertificate(Certificate clientCertificate) =>
+        Endpoint.CheckPeerCertificate(
+            clientCertificate,
+            DtlsHandshakeFailure.NoClientCertificate,
+            "The client sent no certificate",
+            "Client certificate fingerprint does not match the SDP");
 
     public override void NotifyHandshakeComplete()
     {
         base.NotifyHandshakeComplete();
-        KeyingMaterial = m_context.ExportKeyingMaterial(ExporterLabel.dtls_srtp, null, DtlsSrtpProfiles.KeyingMaterialLength(SelectedProfile));
+        Endpoint.ExportKeyingMaterial(m_context);
     }
 
-    public override void NotifyAlertReceived(short alertLevel, short alertDescription)
-    {
-        if (alertDescription == AlertDescription.close_notify)
-        {
-            _closeNotifyReceived = true;
-        }
-    }
+    public override void NotifyAlertReceived(short alertLevel, short alertDescription) => Endpoint.NotifyAlertReceived(alertDescription);
 
-    protected override int[] GetSupportedCipherSuites() => (int[])CipherSuites.Clone();
+    protected override int[] GetSupportedCipherSuites() => WebRtcTlsEndpoint.SupportedCipherSuites();
 
-    protected override ProtocolVersion[] GetSupportedVersions() => ProtocolVersion.DTLSv12.Only();
+    protected override ProtocolVersion[] GetSupportedVersions() => WebRtcTlsEndpoint.SupportedVersions();
 }
