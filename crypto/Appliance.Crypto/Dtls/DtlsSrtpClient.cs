@@ -1,5 +1,4 @@
 using Org.BouncyCastle.Tls;
-using Org.BouncyCastle.Tls.Crypto.Impl.BC;
 
 namespace Appliance.Crypto.Dtls;
 
@@ -47,51 +46,14 @@ public static class DtlsSrtpClient
     /// <exception cref="ArgumentException">The fingerprint is malformed, or a profile is unknown.</exception>
     /// <exception cref="ObjectDisposedException">The identity is disposed.</exception>
     public static DtlsSession Connect(DtlsIdentity identity, IDatagramChannel channel, string expectedServerFingerprint, IReadOnlyList<int> offeredProfiles, DtlsServerOptions options, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(identity);
-        ArgumentNullException.ThrowIfNull(channel);
-        ArgumentNullException.ThrowIfNull(offeredProfiles);
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-
-        var expectedFingerprint = DtlsHandshakeFailures.ParseFingerprint(expectedServerFingerprint, nameof(expectedServerFingerprint));
-        var profiles = DtlsHandshakeFailures.ValidateProfiles(offeredProfiles, nameof(offeredProfiles));
-        if (channel.MaxDatagramSize < 256)
-        {
-            throw new ArgumentException("The channel's datagrams are too small for a DTLS handshake.", nameof(channel));
-        }
-
-        _ = identity.PrivateKey;
-        cancellationToken.ThrowIfCancellationRequested();
-
-        var transport = new ChannelDatagramTransport(channel) { HandshakeCancellation = cancellationToken };
-        var client = new WebRtcTlsClient(new WebRtcTlsEndpoint(new BcTlsCrypto(), identity, expectedFingerprint, options), profiles);
-        DtlsTransport dtls;
-        try
-        {
-            dtls = new DtlsClientProtocol().Connect(client, transport);
-        }
-        catch (Exception ex) when (ex is IOException or InvalidOperationException or ArgumentException)
-        {
-            if (cancellationToken.IsCancellationRequested)
-            {
-                throw new OperationCanceledException("The DTLS handshake was cancelled.", ex, cancellationToken);
-            }
-
-            throw DtlsHandshakeFailures.Describe(ex, client.Endpoint.Failure);
-        }
-        finally
-        {
-            transport.HandshakeCancellation = CancellationToken.None;
-        }
-
-        var endpoint = client.Endpoint;
-        if (endpoint.KeyingMaterial is null || endpoint.RemoteFingerprint is null)
-        {
-            dtls.Close();
-            throw new DtlsHandshakeException(DtlsHandshakeFailure.ProtocolError, "The handshake completed without SRTP keying material.");
-        }
-
-        return new DtlsSession(dtls, transport, endpoint, new DtlsSrtpResult(endpoint.SelectedProfile, endpoint.KeyingMaterial, endpoint.RemoteFingerprint));
-    }
+        => DtlsSrtpHandshake.Run(
+            identity,
+            channel,
+            expectedServerFingerprint,
+            nameof(expectedServerFingerprint),
+            offeredProfiles,
+            nameof(offeredProfiles),
+            options,
+            (endpoint, profiles, transport) => new DtlsClientProtocol().Connect(new WebRtcTlsClient(endpoint, profiles), transport),
+            cancellationToken);
 }

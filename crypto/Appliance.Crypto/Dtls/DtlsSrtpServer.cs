@@ -1,5 +1,4 @@
 using Org.BouncyCastle.Tls;
-using Org.BouncyCastle.Tls.Crypto.Impl.BC;
 
 namespace Appliance.Crypto.Dtls;
 
@@ -59,55 +58,14 @@ public static class DtlsSrtpServer
     /// <exception cref="ArgumentException">The fingerprint is malformed, or a profile is unknown.</exception>
     /// <exception cref="ObjectDisposedException">The identity is disposed.</exception>
     public static DtlsSession Accept(DtlsIdentity identity, IDatagramChannel channel, string expectedRemoteFingerprint, IReadOnlyList<int> preferredProfiles, DtlsServerOptions options, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(identity);
-        ArgumentNullException.ThrowIfNull(channel);
-        ArgumentNullException.ThrowIfNull(preferredProfiles);
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-
-        var expectedFingerprint = DtlsHandshakeFailures.ParseFingerprint(expectedRemoteFingerprint, nameof(expectedRemoteFingerprint));
-
-        var profiles = DtlsHandshakeFailures.ValidateProfiles(preferredProfiles, nameof(preferredProfiles));
-        if (channel.MaxDatagramSize < 256)
-        {
-            throw new ArgumentException("The channel's datagrams are too small for a DTLS handshake.", nameof(channel));
-        }
-
-        // Fail before any datagram moves rather than with an internal_error in the middle of the handshake.
-        _ = identity.PrivateKey;
-        cancellationToken.ThrowIfCancellationRequested();
-
-        var transport = new ChannelDatagramTransport(channel) { HandshakeCancellation = cancellationToken };
-        var server = new WebRtcTlsServer(new WebRtcTlsEndpoint(new BcTlsCrypto(), identity, expectedFingerprint, options), profiles);
-        DtlsTransport dtls;
-        try
-        {
-            dtls = new DtlsServerProtocol().Accept(server, transport);
-        }
-        catch (Exception ex) when (ex is IOException or InvalidOperationException or ArgumentException)
-        {
-            // BouncyCastle has already sent the fatal alert (if it had a peer to send it to) and closed the transport.
-            if (cancellationToken.IsCancellationRequested)
-            {
-                throw new OperationCanceledException("The DTLS handshake was cancelled.", ex, cancellationToken);
-            }
-
-            throw DtlsHandshakeFailures.Describe(ex, server.Endpoint.Failure);
-        }
-        finally
-        {
-            transport.HandshakeCancellation = CancellationToken.None;
-        }
-
-        var endpoint = server.Endpoint;
-        if (endpoint.KeyingMaterial is null || endpoint.RemoteFingerprint is null)
-        {
-            // BouncyCastle completed without calling back as it must; no keys means no session.
-            dtls.Close();
-            throw new DtlsHandshakeException(DtlsHandshakeFailure.ProtocolError, "The handshake completed without SRTP keying material.");
-        }
-
-        return new DtlsSession(dtls, transport, endpoint, new DtlsSrtpResult(endpoint.SelectedProfile, endpoint.KeyingMaterial, endpoint.RemoteFingerprint));
-    }
+        => DtlsSrtpHandshake.Run(
+            identity,
+            channel,
+            expectedRemoteFingerprint,
+            nameof(expectedRemoteFingerprint),
+            preferredProfiles,
+            nameof(preferredProfiles),
+            options,
+            (endpoint, profiles, transport) => new DtlsServerProtocol().Accept(new WebRtcTlsServer(endpoint, profiles), transport),
+            cancellationToken);
 }
