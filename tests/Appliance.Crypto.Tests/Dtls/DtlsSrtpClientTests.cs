@@ -8,28 +8,8 @@ namespace Appliance.Crypto.Tests.Dtls;
 /// <summary>The DTLS-SRTP client against the appliance's own server, over an in-memory datagram path.</summary>
 [TestFixture]
 [Parallelizable(ParallelScope.All)]
-public class DtlsSrtpClientTests
+public class DtlsSrtpClientTests : DtlsHandshakeFixture
 {
-    private static readonly int[] GcmThenCm = [DtlsSrtpProfiles.AeadAes128Gcm, DtlsSrtpProfiles.Aes128CmHmacSha1Tag80];
-    private static readonly TimeSpan Guard = TimeSpan.FromSeconds(15);
-
-    private DtlsIdentity _serverIdentity = null!;
-    private DtlsIdentity _clientIdentity = null!;
-
-    [OneTimeSetUp]
-    public void CreateIdentities()
-    {
-        _serverIdentity = DtlsIdentity.Create(TimeProvider.System);
-        _clientIdentity = DtlsIdentity.Create(TimeProvider.System);
-    }
-
-    [OneTimeTearDown]
-    public void DisposeIdentities()
-    {
-        _serverIdentity.Dispose();
-        _clientIdentity.Dispose();
-    }
-
     [Test]
     public async Task Client_and_server_agree_on_keys_and_see_each_others_fingerprints()
     {
@@ -39,8 +19,8 @@ public class DtlsSrtpClientTests
         Assert.That(pair.Server.Srtp.ProtectionProfile, Is.EqualTo(DtlsSrtpProfiles.AeadAes128Gcm));
         Assert.That(pair.Client.Srtp.KeyingMaterial, Is.EqualTo(pair.Server.Srtp.KeyingMaterial));
         Assert.That(pair.Client.Srtp.KeyingMaterial, Is.Not.EqualTo(new byte[56]));
-        Assert.That(pair.Client.Srtp.RemoteFingerprint, Is.EqualTo(_serverIdentity.Sha256Fingerprint));
-        Assert.That(pair.Server.Srtp.RemoteFingerprint, Is.EqualTo(_clientIdentity.Sha256Fingerprint));
+        Assert.That(pair.Client.Srtp.RemoteFingerprint, Is.EqualTo(ServerIdentity.Sha256Fingerprint));
+        Assert.That(pair.Server.Srtp.RemoteFingerprint, Is.EqualTo(ClientIdentity.Sha256Fingerprint));
     }
 
     [TestCase(new[] { 7, 1 }, new[] { 7, 1 }, 7)]
@@ -88,7 +68,7 @@ public class DtlsSrtpClientTests
         using var impostor = DtlsIdentity.Create(TimeProvider.System);
         var (serverChannel, clientChannel) = MemoryDatagramChannel.CreatePair();
         var server = RunBlocking(() => AcceptThenClose(impostor, serverChannel, GcmThenCm));
-        var client = RunBlocking(() => DtlsSrtpClient.Connect(_clientIdentity, clientChannel, _serverIdentity.Sha256Fingerprint, GcmThenCm, CancellationToken.None));
+        var client = RunBlocking(() => DtlsSrtpClient.Connect(ClientIdentity, clientChannel, ServerIdentity.Sha256Fingerprint, GcmThenCm, CancellationToken.None));
 
         var clientError = await CatchAsync<DtlsHandshakeException>(client);
         var serverError = await CatchAsync<DtlsHandshakeException>(server);
@@ -108,14 +88,14 @@ public class DtlsSrtpClientTests
         {
             try
             {
-                return DtlsSrtpServer.Accept(_serverIdentity, serverChannel, other.Sha256Fingerprint, GcmThenCm, CancellationToken.None);
+                return DtlsSrtpServer.Accept(ServerIdentity, serverChannel, other.Sha256Fingerprint, GcmThenCm, CancellationToken.None);
             }
             finally
             {
                 serverChannel.ClosePath();
             }
         });
-        var client = RunBlocking(() => DtlsSrtpClient.Connect(_clientIdentity, clientChannel, _serverIdentity.Sha256Fingerprint, GcmThenCm, CancellationToken.None));
+        var client = RunBlocking(() => DtlsSrtpClient.Connect(ClientIdentity, clientChannel, ServerIdentity.Sha256Fingerprint, GcmThenCm, CancellationToken.None));
 
         var serverError = await CatchAsync<DtlsHandshakeException>(server);
         var clientError = await CatchAsync<DtlsHandshakeException>(client);
@@ -132,8 +112,8 @@ public class DtlsSrtpClientTests
     public async Task Server_offering_no_common_profile_fails_the_client_too()
     {
         var (serverChannel, clientChannel) = MemoryDatagramChannel.CreatePair();
-        var server = RunBlocking(() => AcceptThenClose(_serverIdentity, serverChannel, [DtlsSrtpProfiles.AeadAes128Gcm]));
-        var client = RunBlocking(() => DtlsSrtpClient.Connect(_clientIdentity, clientChannel, _serverIdentity.Sha256Fingerprint, [DtlsSrtpProfiles.Aes128CmHmacSha1Tag80], CancellationToken.None));
+        var server = RunBlocking(() => AcceptThenClose(ServerIdentity, serverChannel, [DtlsSrtpProfiles.AeadAes128Gcm]));
+        var client = RunBlocking(() => DtlsSrtpClient.Connect(ClientIdentity, clientChannel, ServerIdentity.Sha256Fingerprint, [DtlsSrtpProfiles.Aes128CmHmacSha1Tag80], CancellationToken.None));
 
         var serverError = await CatchAsync<DtlsHandshakeException>(server);
         var clientError = await CatchAsync<DtlsHandshakeException>(client);
@@ -150,7 +130,7 @@ public class DtlsSrtpClientTests
         var options = new DtlsServerOptions { HandshakeTimeout = TimeSpan.FromSeconds(1), InitialRetransmitTimeout = TimeSpan.FromMilliseconds(200) };
         var stopwatch = Stopwatch.StartNew();
 
-        var client = RunBlocking(() => DtlsSrtpClient.Connect(_clientIdentity, clientChannel, _serverIdentity.Sha256Fingerprint, GcmThenCm, options, CancellationToken.None));
+        var client = RunBlocking(() => DtlsSrtpClient.Connect(ClientIdentity, clientChannel, ServerIdentity.Sha256Fingerprint, GcmThenCm, options, CancellationToken.None));
         var error = await CatchAsync<DtlsHandshakeException>(client);
 
         Assert.That(error.Reason, Is.EqualTo(DtlsHandshakeFailure.TimedOut));
@@ -166,7 +146,7 @@ public class DtlsSrtpClientTests
         using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
         var stopwatch = Stopwatch.StartNew();
 
-        var client = RunBlocking(() => DtlsSrtpClient.Connect(_clientIdentity, clientChannel, _serverIdentity.Sha256Fingerprint, GcmThenCm, cancellation.Token));
+        var client = RunBlocking(() => DtlsSrtpClient.Connect(ClientIdentity, clientChannel, ServerIdentity.Sha256Fingerprint, GcmThenCm, cancellation.Token));
         await CatchAsync<OperationCanceledException>(client);
 
         Assert.That(stopwatch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(4)), "well before the 10 s handshake timeout");
@@ -195,9 +175,9 @@ public class DtlsSrtpClientTests
     {
         var (_, clientChannel) = MemoryDatagramChannel.CreatePair();
 
-        Assert.That(() => DtlsSrtpClient.Connect(_clientIdentity, clientChannel, "sha-256 " + _serverIdentity.Sha256Fingerprint, GcmThenCm, CancellationToken.None), Throws.ArgumentException);
-        Assert.That(() => DtlsSrtpClient.Connect(_clientIdentity, clientChannel, _serverIdentity.Sha256Fingerprint, [5], CancellationToken.None), Throws.ArgumentException);
-        Assert.That(() => DtlsSrtpClient.Connect(_clientIdentity, clientChannel, _serverIdentity.Sha256Fingerprint, [], CancellationToken.None), Throws.ArgumentException);
+        Assert.That(() => DtlsSrtpClient.Connect(ClientIdentity, clientChannel, "sha-256 " + ServerIdentity.Sha256Fingerprint, GcmThenCm, CancellationToken.None), Throws.ArgumentException);
+        Assert.That(() => DtlsSrtpClient.Connect(ClientIdentity, clientChannel, ServerIdentity.Sha256Fingerprint, [5], CancellationToken.None), Throws.ArgumentException);
+        Assert.That(() => DtlsSrtpClient.Connect(ClientIdentity, clientChannel, ServerIdentity.Sha256Fingerprint, [], CancellationToken.None), Throws.ArgumentException);
         Assert.That(clientChannel.SentCount, Is.Zero);
     }
 
@@ -208,7 +188,7 @@ public class DtlsSrtpClientTests
         var identity = DtlsIdentity.Create(TimeProvider.System);
         identity.Dispose();
 
-        Assert.That(() => DtlsSrtpClient.Connect(identity, clientChannel, _serverIdentity.Sha256Fingerprint, GcmThenCm, CancellationToken.None),
+        Assert.That(() => DtlsSrtpClient.Connect(identity, clientChannel, ServerIdentity.Sha256Fingerprint, GcmThenCm, CancellationToken.None),
             Throws.InstanceOf<ObjectDisposedException>());
     }
 
@@ -216,7 +196,7 @@ public class DtlsSrtpClientTests
     {
         try
         {
-            return DtlsSrtpServer.Accept(identity, channel, _clientIdentity.Sha256Fingerprint, preferred, CancellationToken.None);
+            return DtlsSrtpServer.Accept(identity, channel, ClientIdentity.Sha256Fingerprint, preferred, CancellationToken.None);
         }
         finally
         {
@@ -228,28 +208,9 @@ public class DtlsSrtpClientTests
     private async Task<Connected> ConnectAsync(int[] offered, int[] preferred)
     {
         var (serverChannel, clientChannel) = MemoryDatagramChannel.CreatePair();
-        var server = RunBlocking(() => DtlsSrtpServer.Accept(_serverIdentity, serverChannel, _clientIdentity.Sha256Fingerprint, preferred, CancellationToken.None));
-        var client = RunBlocking(() => DtlsSrtpClient.Connect(_clientIdentity, clientChannel, _serverIdentity.Sha256Fingerprint, offered, CancellationToken.None));
+        var server = RunBlocking(() => DtlsSrtpServer.Accept(ServerIdentity, serverChannel, ClientIdentity.Sha256Fingerprint, preferred, CancellationToken.None));
+        var client = RunBlocking(() => DtlsSrtpClient.Connect(ClientIdentity, clientChannel, ServerIdentity.Sha256Fingerprint, offered, CancellationToken.None));
         return new Connected(await server.WaitAsync(Guard), await client.WaitAsync(Guard));
-    }
-
-    private static Task<T> RunBlocking<T>(Func<T> work) =>
-        Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-
-    private static async Task<T> CatchAsync<T>(Task task)
-        where T : Exception
-    {
-        try
-        {
-            await task.WaitAsync(Guard);
-        }
-        catch (T expected)
-        {
-            return expected;
-        }
-
-        Assert.Fail($"Expected {typeof(T).Name}, but the task completed.");
-        throw new InvalidOperationException("unreachable");
     }
 
     private sealed record Connected(DtlsSession Server, DtlsSession Client) : IAsyncDisposable

@@ -7,41 +7,21 @@ namespace Appliance.Crypto.Tests.Dtls;
 
 [TestFixture]
 [Parallelizable(ParallelScope.All)]
-public class DtlsSrtpServerTests
+public class DtlsSrtpServerTests : DtlsHandshakeFixture
 {
-    private static readonly int[] GcmThenCm = [DtlsSrtpProfiles.AeadAes128Gcm, DtlsSrtpProfiles.Aes128CmHmacSha1Tag80];
-    private static readonly TimeSpan Guard = TimeSpan.FromSeconds(15);
-
-    private DtlsIdentity _serverIdentity = null!;
-    private DtlsIdentity _clientIdentity = null!;
-
-    [OneTimeSetUp]
-    public void CreateIdentities()
-    {
-        _serverIdentity = DtlsIdentity.Create(TimeProvider.System);
-        _clientIdentity = DtlsIdentity.Create(TimeProvider.System);
-    }
-
-    [OneTimeTearDown]
-    public void DisposeIdentities()
-    {
-        _serverIdentity.Dispose();
-        _clientIdentity.Dispose();
-    }
-
     [Test]
     public async Task Handshake_completes_and_both_sides_export_the_same_keying_material()
     {
         var client = NewClient([DtlsSrtpProfiles.AeadAes128Gcm, DtlsSrtpProfiles.Aes128CmHmacSha1Tag80]);
 
-        await using var run = await HandshakeAsync(client, _clientIdentity.Sha256Fingerprint, GcmThenCm);
+        await using var run = await HandshakeAsync(client, ClientIdentity.Sha256Fingerprint, GcmThenCm);
 
         var srtp = run.Session.Srtp;
         Assert.That(srtp.KeyingMaterial, Has.Length.EqualTo(56));
         Assert.That(client.KeyingMaterial, Is.EqualTo(srtp.KeyingMaterial));
         Assert.That(srtp.KeyingMaterial, Is.Not.EqualTo(new byte[56]));
-        Assert.That(srtp.RemoteFingerprint, Is.EqualTo(_clientIdentity.Sha256Fingerprint));
-        Assert.That(client.ServerFingerprint, Is.EqualTo(_serverIdentity.Sha256Fingerprint));
+        Assert.That(srtp.RemoteFingerprint, Is.EqualTo(ClientIdentity.Sha256Fingerprint));
+        Assert.That(client.ServerFingerprint, Is.EqualTo(ServerIdentity.Sha256Fingerprint));
     }
 
     [Test]
@@ -50,8 +30,8 @@ public class DtlsSrtpServerTests
         var first = NewClient(GcmThenCm);
         var second = NewClient(GcmThenCm);
 
-        await using var one = await HandshakeAsync(first, _clientIdentity.Sha256Fingerprint, GcmThenCm);
-        await using var two = await HandshakeAsync(second, _clientIdentity.Sha256Fingerprint, GcmThenCm);
+        await using var one = await HandshakeAsync(first, ClientIdentity.Sha256Fingerprint, GcmThenCm);
+        await using var two = await HandshakeAsync(second, ClientIdentity.Sha256Fingerprint, GcmThenCm);
 
         Assert.That(two.Session.Srtp.KeyingMaterial, Is.Not.EqualTo(one.Session.Srtp.KeyingMaterial));
     }
@@ -65,7 +45,7 @@ public class DtlsSrtpServerTests
     {
         var client = NewClient(offered);
 
-        await using var run = await HandshakeAsync(client, _clientIdentity.Sha256Fingerprint, preferred);
+        await using var run = await HandshakeAsync(client, ClientIdentity.Sha256Fingerprint, preferred);
 
         Assert.That(run.Session.Srtp.ProtectionProfile, Is.EqualTo(expectedProfile));
         Assert.That(client.SelectedProfile, Is.EqualTo(expectedProfile));
@@ -78,7 +58,7 @@ public class DtlsSrtpServerTests
     {
         var client = NewClient(GcmThenCm);
 
-        await using var run = await HandshakeAsync(client, _clientIdentity.Sha256Fingerprint, GcmThenCm);
+        await using var run = await HandshakeAsync(client, ClientIdentity.Sha256Fingerprint, GcmThenCm);
 
         Assert.That(client.SelectedCipherSuite, Is.EqualTo(CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256));
     }
@@ -88,9 +68,9 @@ public class DtlsSrtpServerTests
     {
         var client = NewClient(GcmThenCm);
 
-        await using var run = await HandshakeAsync(client, _clientIdentity.Sha256Fingerprint.ToLowerInvariant(), GcmThenCm);
+        await using var run = await HandshakeAsync(client, ClientIdentity.Sha256Fingerprint.ToLowerInvariant(), GcmThenCm);
 
-        Assert.That(run.Session.Srtp.RemoteFingerprint, Is.EqualTo(_clientIdentity.Sha256Fingerprint));
+        Assert.That(run.Session.Srtp.RemoteFingerprint, Is.EqualTo(ClientIdentity.Sha256Fingerprint));
     }
 
     [Test]
@@ -114,7 +94,7 @@ public class DtlsSrtpServerTests
     {
         var client = NewClient(offered);
 
-        var (serverError, _) = await FailingHandshakeAsync(client, _clientIdentity.Sha256Fingerprint, GcmThenCm);
+        var (serverError, _) = await FailingHandshakeAsync(client, ClientIdentity.Sha256Fingerprint, GcmThenCm);
 
         Assert.That(serverError.Reason, Is.EqualTo(DtlsHandshakeFailure.NoCommonSrtpProfile));
         Assert.That(serverError.AlertDescription, Is.EqualTo(AlertDescription.handshake_failure));
@@ -125,9 +105,9 @@ public class DtlsSrtpServerTests
     [Test]
     public async Task Client_that_sends_no_certificate_fails_the_handshake()
     {
-        var client = new TestDtlsClient(null, GcmThenCm, _serverIdentity.Sha256Fingerprint);
+        var client = new TestDtlsClient(null, GcmThenCm, ServerIdentity.Sha256Fingerprint);
 
-        var (serverError, clientError) = await FailingHandshakeAsync(client, _clientIdentity.Sha256Fingerprint, GcmThenCm);
+        var (serverError, clientError) = await FailingHandshakeAsync(client, ClientIdentity.Sha256Fingerprint, GcmThenCm);
 
         Assert.That(serverError.Reason, Is.EqualTo(DtlsHandshakeFailure.NoClientCertificate));
         Assert.That(clientError, Is.InstanceOf<TlsFatalAlertReceived>());
@@ -137,9 +117,9 @@ public class DtlsSrtpServerTests
     [Test]
     public async Task Client_limited_to_DTLS_1_0_is_refused()
     {
-        var client = new TestDtlsClient(_clientIdentity, GcmThenCm, _serverIdentity.Sha256Fingerprint, versions: ProtocolVersion.DTLSv10.Only());
+        var client = new TestDtlsClient(ClientIdentity, GcmThenCm, ServerIdentity.Sha256Fingerprint, versions: ProtocolVersion.DTLSv10.Only());
 
-        var (serverError, _) = await FailingHandshakeAsync(client, _clientIdentity.Sha256Fingerprint, GcmThenCm);
+        var (serverError, _) = await FailingHandshakeAsync(client, ClientIdentity.Sha256Fingerprint, GcmThenCm);
 
         Assert.That(serverError.Reason, Is.EqualTo(DtlsHandshakeFailure.ProtocolError));
         Assert.That(serverError.AlertDescription, Is.EqualTo(AlertDescription.protocol_version));
@@ -149,9 +129,9 @@ public class DtlsSrtpServerTests
     public async Task Client_without_an_ECDHE_ECDSA_AEAD_suite_is_refused()
     {
         int[] cbcOnly = [CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256];
-        var client = new TestDtlsClient(_clientIdentity, GcmThenCm, _serverIdentity.Sha256Fingerprint, cipherSuites: cbcOnly);
+        var client = new TestDtlsClient(ClientIdentity, GcmThenCm, ServerIdentity.Sha256Fingerprint, cipherSuites: cbcOnly);
 
-        var (serverError, _) = await FailingHandshakeAsync(client, _clientIdentity.Sha256Fingerprint, GcmThenCm);
+        var (serverError, _) = await FailingHandshakeAsync(client, ClientIdentity.Sha256Fingerprint, GcmThenCm);
 
         Assert.That(serverError.Reason, Is.EqualTo(DtlsHandshakeFailure.ProtocolError));
         Assert.That(serverError.AlertDescription, Is.EqualTo(AlertDescription.handshake_failure));
@@ -168,7 +148,7 @@ public class DtlsSrtpServerTests
 
         var client = NewClient(GcmThenCm);
 
-        await using var run = await HandshakeAsync(client, _clientIdentity.Sha256Fingerprint, GcmThenCm, pair);
+        await using var run = await HandshakeAsync(client, ClientIdentity.Sha256Fingerprint, GcmThenCm, pair);
 
         Assert.That(client.KeyingMaterial, Is.EqualTo(run.Session.Srtp.KeyingMaterial));
     }
@@ -180,7 +160,7 @@ public class DtlsSrtpServerTests
         byte[] body = [.. Enumerable.Repeat((byte)0xEE, 20)];
         server.Inject([22, 0xFE, 0xFF, 0, 0, 0, 0, 0, 0, 0, 0, 0, 32, 1, 0, 0, 20, 0, 0, 0, 0, 0, 0, 0, 20, .. body]);
 
-        var accept = RunBlocking(() => DtlsSrtpServer.Accept(_serverIdentity, server, _clientIdentity.Sha256Fingerprint, GcmThenCm, CancellationToken.None));
+        var accept = RunBlocking(() => DtlsSrtpServer.Accept(ServerIdentity, server, ClientIdentity.Sha256Fingerprint, GcmThenCm, CancellationToken.None));
         var error = await CatchAsync<DtlsHandshakeException>(accept);
 
         Assert.That(error.Reason, Is.EqualTo(DtlsHandshakeFailure.ProtocolError));
@@ -199,7 +179,7 @@ public class DtlsSrtpServerTests
             mutated[k * 7919 % mutated.Length] ^= (byte)((k * 31) | 1);
             var (server, _) = MemoryDatagramChannel.CreatePair();
             server.Inject(mutated);
-            return RunBlocking(() => DtlsSrtpServer.Accept(_serverIdentity, server, _clientIdentity.Sha256Fingerprint, GcmThenCm, options, CancellationToken.None));
+            return RunBlocking(() => DtlsSrtpServer.Accept(ServerIdentity, server, ClientIdentity.Sha256Fingerprint, GcmThenCm, options, CancellationToken.None));
         }).ToList();
 
         foreach (var attempt in attempts)
@@ -216,7 +196,7 @@ public class DtlsSrtpServerTests
         var options = new DtlsServerOptions { HandshakeTimeout = TimeSpan.FromSeconds(1), InitialRetransmitTimeout = TimeSpan.FromMilliseconds(200) };
         var stopwatch = Stopwatch.StartNew();
 
-        var accept = RunBlocking(() => DtlsSrtpServer.Accept(_serverIdentity, server, _clientIdentity.Sha256Fingerprint, GcmThenCm, options, CancellationToken.None));
+        var accept = RunBlocking(() => DtlsSrtpServer.Accept(ServerIdentity, server, ClientIdentity.Sha256Fingerprint, GcmThenCm, options, CancellationToken.None));
         var error = await CatchAsync<DtlsHandshakeException>(accept);
         stopwatch.Stop();
 
@@ -238,9 +218,9 @@ public class DtlsSrtpServerTests
         pair.Server.Drops = (n, _) => n % 3 == 0;
         pair.Client.Drops = (n, _) => n % 3 == 0;
         var options = new DtlsServerOptions { HandshakeTimeout = TimeSpan.FromSeconds(10), InitialRetransmitTimeout = TimeSpan.FromMilliseconds(100) };
-        var client = new TestDtlsClient(_clientIdentity, GcmThenCm, _serverIdentity.Sha256Fingerprint) { ResendMillis = 100, HandshakeTimeoutMillis = 10_000 };
+        var client = new TestDtlsClient(ClientIdentity, GcmThenCm, ServerIdentity.Sha256Fingerprint) { ResendMillis = 100, HandshakeTimeoutMillis = 10_000 };
 
-        await using var run = await HandshakeAsync(client, _clientIdentity.Sha256Fingerprint, GcmThenCm, pair, options);
+        await using var run = await HandshakeAsync(client, ClientIdentity.Sha256Fingerprint, GcmThenCm, pair, options);
 
         Assert.That(pair.Server.DroppedCount + pair.Client.DroppedCount, Is.GreaterThan(0));
         Assert.That(client.KeyingMaterial, Is.EqualTo(run.Session.Srtp.KeyingMaterial));
@@ -258,9 +238,9 @@ public class DtlsSrtpServerTests
             (datagram[0] == 20 && Interlocked.Exchange(ref lostChangeCipherSpec, 1) == 0)
             || (datagram[0] == 22 && datagram[3] == 0 && datagram[4] == 1 && Interlocked.Exchange(ref lostFinished, 1) == 0);
         var options = new DtlsServerOptions { InitialRetransmitTimeout = TimeSpan.FromMilliseconds(100) };
-        var client = new TestDtlsClient(_clientIdentity, GcmThenCm, _serverIdentity.Sha256Fingerprint) { ResendMillis = 100 };
+        var client = new TestDtlsClient(ClientIdentity, GcmThenCm, ServerIdentity.Sha256Fingerprint) { ResendMillis = 100 };
 
-        await using var run = await HandshakeAsync(client, _clientIdentity.Sha256Fingerprint, GcmThenCm, pair, options);
+        await using var run = await HandshakeAsync(client, ClientIdentity.Sha256Fingerprint, GcmThenCm, pair, options);
 
         Assert.That(pair.Server.DroppedCount, Is.EqualTo(2));
         Assert.That(lostFinished, Is.EqualTo(1), "the Finished was lost once and sent again");
@@ -274,7 +254,7 @@ public class DtlsSrtpServerTests
         using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
         var stopwatch = Stopwatch.StartNew();
 
-        var accept = RunBlocking(() => DtlsSrtpServer.Accept(_serverIdentity, server, _clientIdentity.Sha256Fingerprint, GcmThenCm, cancellation.Token));
+        var accept = RunBlocking(() => DtlsSrtpServer.Accept(ServerIdentity, server, ClientIdentity.Sha256Fingerprint, GcmThenCm, cancellation.Token));
         await CatchAsync<OperationCanceledException>(accept);
 
         Assert.That(stopwatch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(4)), "well before the 10 s handshake timeout");
@@ -284,7 +264,7 @@ public class DtlsSrtpServerTests
     public async Task Closing_the_channel_during_the_handshake_fails_it_as_channel_closed()
     {
         var (server, _) = MemoryDatagramChannel.CreatePair();
-        var accept = RunBlocking(() => DtlsSrtpServer.Accept(_serverIdentity, server, _clientIdentity.Sha256Fingerprint, GcmThenCm, CancellationToken.None));
+        var accept = RunBlocking(() => DtlsSrtpServer.Accept(ServerIdentity, server, ClientIdentity.Sha256Fingerprint, GcmThenCm, CancellationToken.None));
         await Task.Delay(100);
 
         server.ClosePath();
@@ -297,7 +277,7 @@ public class DtlsSrtpServerTests
     public async Task Close_sends_close_notify_to_the_client()
     {
         var client = NewClient(GcmThenCm);
-        await using var run = await HandshakeAsync(client, _clientIdentity.Sha256Fingerprint, GcmThenCm);
+        await using var run = await HandshakeAsync(client, ClientIdentity.Sha256Fingerprint, GcmThenCm);
 
         run.Session.Close();
         var buffer = new byte[2048];
@@ -312,7 +292,7 @@ public class DtlsSrtpServerTests
     public async Task Serve_returns_when_the_client_sends_close_notify()
     {
         var client = NewClient(GcmThenCm);
-        await using var run = await HandshakeAsync(client, _clientIdentity.Sha256Fingerprint, GcmThenCm);
+        await using var run = await HandshakeAsync(client, ClientIdentity.Sha256Fingerprint, GcmThenCm);
 
         run.ClientTransport.Close();
 
@@ -324,7 +304,7 @@ public class DtlsSrtpServerTests
     public async Task Serve_returns_cancelled_and_leaves_the_session_open()
     {
         var client = NewClient(GcmThenCm);
-        await using var run = await HandshakeAsync(client, _clientIdentity.Sha256Fingerprint, GcmThenCm);
+        await using var run = await HandshakeAsync(client, ClientIdentity.Sha256Fingerprint, GcmThenCm);
 
         Assert.That(await run.StopServingAsync(), Is.EqualTo(DtlsSessionEnd.Cancelled));
         Assert.That(run.Session.IsClosed, Is.False);
@@ -335,7 +315,7 @@ public class DtlsSrtpServerTests
     {
         var pair = MemoryDatagramChannel.CreatePair();
         var client = NewClient(GcmThenCm);
-        await using var run = await HandshakeAsync(client, _clientIdentity.Sha256Fingerprint, GcmThenCm, pair);
+        await using var run = await HandshakeAsync(client, ClientIdentity.Sha256Fingerprint, GcmThenCm, pair);
 
         foreach (var datagram in Garbage())
         {
@@ -355,9 +335,9 @@ public class DtlsSrtpServerTests
     {
         var (server, _) = MemoryDatagramChannel.CreatePair();
 
-        Assert.That(() => DtlsSrtpServer.Accept(_serverIdentity, server, "sha-256 " + _clientIdentity.Sha256Fingerprint, GcmThenCm, CancellationToken.None),
+        Assert.That(() => DtlsSrtpServer.Accept(ServerIdentity, server, "sha-256 " + ClientIdentity.Sha256Fingerprint, GcmThenCm, CancellationToken.None),
             Throws.ArgumentException);
-        Assert.That(() => DtlsSrtpServer.Accept(_serverIdentity, server, _clientIdentity.Sha256Fingerprint.Replace(':', '-'), GcmThenCm, CancellationToken.None),
+        Assert.That(() => DtlsSrtpServer.Accept(ServerIdentity, server, ClientIdentity.Sha256Fingerprint.Replace(':', '-'), GcmThenCm, CancellationToken.None),
             Throws.ArgumentException);
         Assert.That(server.SentCount, Is.Zero);
     }
@@ -367,8 +347,8 @@ public class DtlsSrtpServerTests
     {
         var (server, _) = MemoryDatagramChannel.CreatePair();
 
-        Assert.That(() => DtlsSrtpServer.Accept(_serverIdentity, server, _clientIdentity.Sha256Fingerprint, [5], CancellationToken.None), Throws.ArgumentException);
-        Assert.That(() => DtlsSrtpServer.Accept(_serverIdentity, server, _clientIdentity.Sha256Fingerprint, [], CancellationToken.None), Throws.ArgumentException);
+        Assert.That(() => DtlsSrtpServer.Accept(ServerIdentity, server, ClientIdentity.Sha256Fingerprint, [5], CancellationToken.None), Throws.ArgumentException);
+        Assert.That(() => DtlsSrtpServer.Accept(ServerIdentity, server, ClientIdentity.Sha256Fingerprint, [], CancellationToken.None), Throws.ArgumentException);
     }
 
     [Test]
@@ -378,7 +358,7 @@ public class DtlsSrtpServerTests
         var identity = DtlsIdentity.Create(TimeProvider.System);
         identity.Dispose();
 
-        Assert.That(() => DtlsSrtpServer.Accept(identity, server, _clientIdentity.Sha256Fingerprint, GcmThenCm, CancellationToken.None),
+        Assert.That(() => DtlsSrtpServer.Accept(identity, server, ClientIdentity.Sha256Fingerprint, GcmThenCm, CancellationToken.None),
             Throws.InstanceOf<ObjectDisposedException>());
     }
 
@@ -390,7 +370,7 @@ public class DtlsSrtpServerTests
         Assert.That(result.ToString(), Is.EqualTo("DtlsSrtpResult { ProtectionProfile = 7 }"));
     }
 
-    private TestDtlsClient NewClient(int[]? offered) => new(_clientIdentity, offered, _serverIdentity.Sha256Fingerprint);
+    private TestDtlsClient NewClient(int[]? offered) => new(ClientIdentity, offered, ServerIdentity.Sha256Fingerprint);
 
     /// <summary>Datagrams no peer would send: other protocols, cut or overlong headers, records the server cannot read yet.</summary>
     private static IEnumerable<byte[]> Garbage()
@@ -416,7 +396,7 @@ public class DtlsSrtpServerTests
     private async Task<byte[]> CaptureClientHelloAsync()
     {
         var (server, clientChannel) = MemoryDatagramChannel.CreatePair();
-        var client = new TestDtlsClient(_clientIdentity, GcmThenCm, _serverIdentity.Sha256Fingerprint) { HandshakeTimeoutMillis = 2000 };
+        var client = new TestDtlsClient(ClientIdentity, GcmThenCm, ServerIdentity.Sha256Fingerprint) { HandshakeTimeoutMillis = 2000 };
         var connect = RunBlocking(() => client.Connect(clientChannel));
         var buffer = new byte[2048];
         var length = server.Receive(buffer, 5000);
@@ -439,7 +419,7 @@ public class DtlsSrtpServerTests
             DtlsSession session;
             try
             {
-                session = DtlsSrtpServer.Accept(_serverIdentity, server, expectedFingerprint, preferred, options ?? DtlsServerOptions.Default, CancellationToken.None);
+                session = DtlsSrtpServer.Accept(ServerIdentity, server, expectedFingerprint, preferred, options ?? DtlsServerOptions.Default, CancellationToken.None);
             }
             catch (Exception ex)
             {
@@ -462,7 +442,7 @@ public class DtlsSrtpServerTests
         {
             try
             {
-                return DtlsSrtpServer.Accept(_serverIdentity, server, expectedFingerprint, preferred, CancellationToken.None);
+                return DtlsSrtpServer.Accept(ServerIdentity, server, expectedFingerprint, preferred, CancellationToken.None);
             }
             finally
             {
@@ -475,26 +455,6 @@ public class DtlsSrtpServerTests
         var serverError = await CatchAsync<DtlsHandshakeException>(serverTask);
         var clientError = await CatchAsync<Exception>(clientTask);
         return (serverError, clientError);
-    }
-
-    /// <summary>Handshakes block their thread; dedicated threads keep parallel tests from starving the pool and skewing timings.</summary>
-    private static Task<T> RunBlocking<T>(Func<T> work) =>
-        Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-
-    private static async Task<T> CatchAsync<T>(Task task)
-        where T : Exception
-    {
-        try
-        {
-            await task.WaitAsync(Guard);
-        }
-        catch (T expected)
-        {
-            return expected;
-        }
-
-        Assert.Fail($"Expected {typeof(T).Name}, but the task completed.");
-        throw new InvalidOperationException("unreachable");
     }
 
     private sealed class Run(DtlsSession session, DtlsTransport clientTransport, Task<DtlsSessionEnd> serving, CancellationTokenSource stopServing, MemoryDatagramChannel server)
