@@ -4,53 +4,29 @@ using LiteDB;
 namespace Appliance.Storage.Invitations;
 
 /// <summary>Invitations in LiteDB, looked up by id or token hash.</summary>
-internal sealed class LiteInvitationStore : IInvitationStore
+internal sealed class LiteInvitationStore(LiteDatabase database, Lock writeLock)
+    : LiteDocumentStore(database, writeLock, InvitationMapper.Collection), IInvitationStore
 {
-    private readonly Lock _writeLock;
-    private readonly ILiteCollection<BsonDocument> _invitations;
-
-    public LiteInvitationStore(LiteDatabase database, Lock writeLock)
-    {
-        _writeLock = writeLock;
-        _invitations = database.GetCollection(InvitationMapper.Collection);
-    }
-
     public Task AddAsync(Invitation invitation, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(invitation);
-        return StoreCall.Run(
-            () =>
-            {
-                lock (_writeLock)
-                {
-                    _invitations.Insert(InvitationMapper.ToDocument(invitation));
-                }
-            },
-            cancellationToken);
+        return Write(() => Documents.Insert(InvitationMapper.ToDocument(invitation)), cancellationToken);
     }
 
     public Task<Invitation?> FindAsync(string id, CancellationToken cancellationToken = default) =>
-        StoreCall.Run(() => Map(_invitations.FindById(id)), cancellationToken);
+        Read(() => Map(Documents.FindById(id)), cancellationToken);
 
     public Task<Invitation?> FindByTokenHashAsync(string tokenHash, CancellationToken cancellationToken = default) =>
-        StoreCall.Run(() => Map(_invitations.FindOne(Query.EQ("tokenHash", tokenHash))), cancellationToken);
+        Read(() => Map(Documents.FindOne(Query.EQ("tokenHash", tokenHash))), cancellationToken);
 
     public Task<int> DeleteByMeetingAsync(string meetingId, CancellationToken cancellationToken = default) =>
-        StoreCall.Run(
-            () =>
-            {
-                lock (_writeLock)
-                {
-                    return _invitations.DeleteMany(Query.EQ("meetingId", meetingId));
-                }
-            },
-            cancellationToken);
+        Write(() => Documents.DeleteMany(Query.EQ("meetingId", meetingId)), cancellationToken);
 
     public Task<IReadOnlyList<Invitation>> ListByMeetingAsync(string meetingId, CancellationToken cancellationToken = default) =>
-        StoreCall.Run<IReadOnlyList<Invitation>>(
+        Read<IReadOnlyList<Invitation>>(
             () =>
             [
-                .. _invitations.Find(Query.EQ("meetingId", meetingId))
+                .. Documents.Find(Query.EQ("meetingId", meetingId))
                     .Select(InvitationMapper.FromDocument)
                     .OrderBy(i => i.CreatedAt)
                     .ThenBy(i => i.Id, StringComparer.Ordinal),
@@ -60,49 +36,40 @@ internal sealed class LiteInvitationStore : IInvitationStore
     public Task UpdateAsync(Invitation invitation, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(invitation);
-        return StoreCall.Run(
+        return Write(
             () =>
             {
-                lock (_writeLock)
+                if (!Documents.Update(InvitationMapper.ToDocument(invitation)))
                 {
-                    if (!_invitations.Update(InvitationMapper.ToDocument(invitation)))
-                    {
-                        throw new KeyNotFoundException($"No invitation with id '{invitation.Id}' exists.");
-                    }
+                    throw new KeyNotFoundException($"No invitation with id '{invitation.Id}' exists.");
                 }
             },
             cancellationToken);
     }
 
+    // Read-modify-write under the write lock: concurrent wrong PINs must each count, or the
+    // attempt limit could be outrun by guessing in parallel.
     public Task<int> IncrementFailedPinAttemptsAsync(string id, CancellationToken cancellationToken = default) =>
-        StoreCall.Run(
+        Write(
             () =>
             {
-                // Read-modify-write under the write lock: concurrent wrong PINs must each count, or the
-                // attempt limit could be outrun by guessing in parallel.
-                lock (_writeLock)
-                {
-                    var document = _invitations.FindById(id) ?? throw new KeyNotFoundException($"No invitation with id '{id}' exists.");
-                    var count = BsonFields.ReadInt32(document, InvitationMapper.FailedPinAttempts) + 1;
-                    document[InvitationMapper.FailedPinAttempts] = count;
-                    _invitations.Update(document);
-                    return count;
-                }
+                var document = Documents.FindById(id) ?? throw new KeyNotFoundException($"No invitation with id '{id}' exists.");
+                var count = BsonFields.ReadInt32(document, InvitationMapper.FailedPinAttempts) + 1;
+                document[InvitationMapper.FailedPinAttempts] = count;
+                Documents.Update(document);
+                return count;
             },
             cancellationToken);
 
     public Task ResetFailedPinAttemptsAsync(string id, CancellationToken cancellationToken = default) =>
-        StoreCall.Run(
+        Write(
             () =>
             {
-                lock (_writeLock)
+                var document = Documents.FindById(id) ?? throw new KeyNotFoundException($"No invitation with id '{id}' exists.");
+                if (BsonFields.ReadInt32(document, InvitationMapper.FailedPinAttempts) != 0)
                 {
-                    var document = _invitations.FindById(id) ?? throw new KeyNotFoundException($"No invitation with id '{id}' exists.");
-                    if (BsonFields.ReadInt32(document, InvitationMapper.FailedPinAttempts) != 0)
-                    {
-                        document[InvitationMapper.FailedPinAttempts] = 0;
-                        _invitations.Update(document);
-                    }
+                    document[InvitationMapper.FailedPinAttempts] = 0;
+                    Documents.Update(document);
                 }
             },
             cancellationToken);
