@@ -12,49 +12,20 @@ namespace Appliance.Host.Tests.Media;
 /// and slot labels, one without takes part without media, leaving and ending release the sessions, and the counters are
 /// in /metrics. (Browsers answering and sending media: the browser tests.)
 /// </summary>
-public sealed class ConferenceMeetingMediaTests
+public sealed class ConferenceMeetingMediaTests : SignallingRoomFixture
 {
     private const string Fingerprint = "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89";
-
-    private TestAppliance _appliance = null!;
-    private StaffSession _host = null!;
-    private readonly List<TestSocket> _sockets = [];
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _appliance = await TestAppliance.StartAsync();
-        _host = await StaffSession.BootstrapAsync(_appliance);
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        _host.Dispose();
-        await _appliance.DisposeAsync();
-    }
-
-    [TearDown]
-    public async Task CloseSocketsAsync()
-    {
-        foreach (var socket in _sockets)
-        {
-            await socket.DisposeAsync();
-        }
-
-        _sockets.Clear();
-    }
 
     [Test]
     public async Task Participant_with_a_fingerprint_gets_the_media_plane_offer_and_slot_labels()
     {
-        var meetingId = await BookNowAsync(_host, "Media offer");
+        var meetingId = await BookNowAsync(Host, "Media offer");
         var socket = await EnterAsync(meetingId, Fingerprint);
 
         var offer = await socket.ExpectAsync("offer");
         var slots = await socket.ExpectAsync("media-slots");
         var sdp = offer.GetProperty("sdp").GetString()!;
-        var port = _appliance.Service<Appliance.Media.Conference.ConferenceMedia>().LocalCandidates[0].Port;
+        var port = Appliance.Service<global::Appliance.Media.Conference.ConferenceMedia>().LocalCandidates[0].Port;
 
         Assert.Multiple(() =>
         {
@@ -63,7 +34,7 @@ public sealed class ConferenceMeetingMediaTests
             Assert.That(sdp, Does.Contain("a=mid:0").And.Contain("a=mid:1").And.Contain("a=mid:2"));
             Assert.That(sdp, Does.Contain("a=setup:actpass"));
             Assert.That(sdp, Does.Contain($"127.0.0.1 {port} typ host"), "the loopback candidate on the media port");
-            var tcpPort = _appliance.Service<Appliance.Media.Conference.ConferenceMedia>().LocalCandidates.Single(c => c.Protocol == Appliance.Media.CandidateProtocol.Tcp).Port;
+            var tcpPort = Appliance.Service<global::Appliance.Media.Conference.ConferenceMedia>().LocalCandidates.Single(c => c.Protocol == global::Appliance.Media.CandidateProtocol.Tcp).Port;
             Assert.That(sdp, Does.Contain($" tcp ").And.Contain($"127.0.0.1 {tcpPort} typ host tcptype passive"), "and the ICE-TCP one, by default");
             Assert.That(slots.GetProperty("slots").EnumerateArray().Select(s => s.GetProperty("kind").GetString()), Is.All.AnyOf("audio", "video", "screen"));
             Assert.That(slots.GetProperty("slots").EnumerateArray().Where(s => s.GetProperty("participantId").ValueKind != System.Text.Json.JsonValueKind.Null), Is.Empty, "alone: nobody to show");
@@ -73,7 +44,7 @@ public sealed class ConferenceMeetingMediaTests
     [Test]
     public async Task Participant_without_a_fingerprint_takes_part_without_media()
     {
-        var meetingId = await BookNowAsync(_host, "No media");
+        var meetingId = await BookNowAsync(Host, "No media");
         var socket = await EnterAsync(meetingId, fingerprint: null);
 
         await Task.Delay(300);
@@ -86,13 +57,13 @@ public sealed class ConferenceMeetingMediaTests
     [Test]
     public async Task Leaving_and_ending_release_the_media_sessions()
     {
-        var media = _appliance.Service<ConferenceMeetingMedia>();
-        var meetingId = await BookNowAsync(_host, "Release");
+        var media = Appliance.Service<ConferenceMeetingMedia>();
+        var meetingId = await BookNowAsync(Host, "Release");
         var host = await EnterAsync(meetingId, Fingerprint);
         await host.ExpectAsync("offer");
         var before = media.SessionCount;
-        var (guest, _) = await GuestEntersAsync(_host, meetingId, "Bo Hansen");
-        _sockets.Add(guest.Socket);
+        var (guest, _) = await GuestEntersAsync(Host, meetingId, "Bo Hansen");
+        Track(guest.Socket);
         await host.ExpectAsync("lobby-queue", q => WaitingIds(q).Count == 1);
 
         // The guest's hello had no fingerprint: admitted without media, so the count stays.
@@ -109,11 +80,11 @@ public sealed class ConferenceMeetingMediaTests
     [Test]
     public async Task Media_counters_are_in_the_metrics()
     {
-        var meetingId = await BookNowAsync(_host, "Metrics");
+        var meetingId = await BookNowAsync(Host, "Metrics");
         var socket = await EnterAsync(meetingId, Fingerprint);
         await socket.ExpectAsync("offer");
 
-        using var client = _appliance.CreateClient();
+        using var client = Appliance.CreateClient();
         var text = await client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
 
         Assert.Multiple(() =>
@@ -138,9 +109,9 @@ public sealed class ConferenceMeetingMediaTests
 
     private async Task<TestSocket> EnterAsync(string meetingId, string? fingerprint)
     {
-        var socket = await TestSocket.ConnectAsync(_appliance);
-        _sockets.Add(socket);
-        var ticket = await StaffTicketAsync(_host, meetingId);
+        var socket = await TestSocket.ConnectAsync(Appliance);
+        Track(socket);
+        var ticket = await StaffTicketAsync(Host, meetingId);
         if (fingerprint is null)
         {
             await socket.SendAsync("hello", new { ticket });

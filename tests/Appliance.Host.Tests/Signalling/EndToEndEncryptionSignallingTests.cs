@@ -12,44 +12,16 @@ namespace Appliance.Host.Tests.Signalling;
 /// one recipient, sealed chat stored and relayed as it came, and the refusal of browsers that cannot encrypt where the
 /// level requires it.
 /// </summary>
-public sealed class EndToEndEncryptionSignallingTests
+public sealed class EndToEndEncryptionSignallingTests : SignallingRoomFixture
 {
-    private TestAppliance _appliance = null!;
-    private StaffSession _host = null!;
-    private readonly List<TestSocket> _sockets = [];
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _appliance = await TestAppliance.StartAsync();
-        _host = await StaffSession.BootstrapAsync(_appliance);
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        _host.Dispose();
-        await _appliance.DisposeAsync();
-    }
-
-    [TearDown]
-    public async Task CloseSocketsAsync()
-    {
-        foreach (var socket in _sockets)
-        {
-            await socket.DisposeAsync();
-        }
-
-        _sockets.Clear();
-    }
 
     [Test]
     public async Task Roster_carries_public_keys_sender_indexes_and_an_epoch_that_moves_with_the_admitted_roster()
     {
-        var meetingId = await BookNowAsync(_host, "Keys in the roster");
+        var meetingId = await BookNowAsync(Host, "Keys in the roster");
         var hostKey = NewKey();
         var guestKey = NewKey();
-        var host = await EnterWithKeyAsync(await StaffTicketAsync(_host, meetingId), hostKey);
+        var host = await EnterWithKeyAsync(await StaffTicketAsync(Host, meetingId), hostKey);
         var (guest, _) = await GuestWithKeyAsync(meetingId, "Bo Hansen", guestKey);
         await host.Socket.ExpectAsync("lobby-queue", q => WaitingIds(q).Count == 1);
 
@@ -77,10 +49,10 @@ public sealed class EndToEndEncryptionSignallingTests
     [Test]
     public async Task A_participant_without_a_key_makes_the_meeting_not_encrypted_and_is_shown_with_null()
     {
-        var meetingId = await BookNowAsync(_host, "An old browser");
-        var host = await EnterWithKeyAsync(await StaffTicketAsync(_host, meetingId), NewKey());
-        var (guest, _) = await GuestEntersAsync(_host, meetingId, "Old Browser");
-        _sockets.Add(guest.Socket);
+        var meetingId = await BookNowAsync(Host, "An old browser");
+        var host = await EnterWithKeyAsync(await StaffTicketAsync(Host, meetingId), NewKey());
+        var (guest, _) = await GuestEntersAsync(Host, meetingId, "Old Browser");
+        Track(guest.Socket);
         await host.Socket.ExpectAsync("lobby-queue", q => WaitingIds(q).Count == 1);
 
         await host.Socket.SendAsync("admit", new { participantId = guest.Id });
@@ -148,8 +120,8 @@ public sealed class EndToEndEncryptionSignallingTests
     {
         var (host, guest, _) = await ThreeAdmittedAsync("Key relay refusals");
         var (waiting, _) = await GuestWithKeyAsync(host.Welcome.GetProperty("meeting").GetProperty("id").GetString()!, "Still Waiting", NewKey());
-        var other = await BookNowAsync(_host, "Another meeting");
-        var stranger = await EnterWithKeyAsync(await StaffTicketAsync(_host, other), NewKey());
+        var other = await BookNowAsync(Host, "Another meeting");
+        var stranger = await EnterWithKeyAsync(await StaffTicketAsync(Host, other), NewKey());
         var sealedKey = Base64Url(RandomNumberGenerator.GetBytes(80));
 
         var codes = new List<string>();
@@ -180,7 +152,7 @@ public sealed class EndToEndEncryptionSignallingTests
         var atGuest = await guest.Socket.ExpectAsync("chat");
         await third.Socket.ExpectAsync("chat");
         third.Socket.Drop();
-        var resumed = Track(await TestSocket.ConnectAsync(_appliance));
+        var resumed = Track(await TestSocket.ConnectAsync(Appliance));
         await resumed.SendAsync("hello", new { resume = third.ResumeToken, lastChat = 0, e2eePublicKey = InRoster(await host.Socket.ExpectRosterAsync(), third.Id).GetProperty("publicKey").GetString() });
         var replayed = await resumed.ExpectAsync("chat");
 
@@ -199,10 +171,10 @@ public sealed class EndToEndEncryptionSignallingTests
     [Test]
     public async Task Sealed_chat_is_refused_while_someone_cannot_read_it()
     {
-        var meetingId = await BookNowAsync(_host, "Sealed chat, old browser");
-        var host = await EnterWithKeyAsync(await StaffTicketAsync(_host, meetingId), NewKey());
-        var (guest, _) = await GuestEntersAsync(_host, meetingId, "Old Browser");
-        _sockets.Add(guest.Socket);
+        var meetingId = await BookNowAsync(Host, "Sealed chat, old browser");
+        var host = await EnterWithKeyAsync(await StaffTicketAsync(Host, meetingId), NewKey());
+        var (guest, _) = await GuestEntersAsync(Host, meetingId, "Old Browser");
+        Track(guest.Socket);
         await host.Socket.ExpectAsync("lobby-queue", q => WaitingIds(q).Count == 1);
         await host.Socket.SendAsync("admit", new { participantId = guest.Id });
         await host.Socket.ExpectRosterAsync(r => RosterIds(r).Count == 2);
@@ -224,12 +196,12 @@ public sealed class EndToEndEncryptionSignallingTests
     [TestCase("sv", "Chrome, Edge, Firefox eller Safari")]
     public async Task Confidential_meeting_refuses_a_browser_without_e2ee_and_says_which_to_use(string language, string browsers)
     {
-        var meetingId = await BookNowAsync(_host, "Must be encrypted", "confidential");
-        var ticket = await StaffTicketAsync(_host, meetingId);
-        var socket = TestSocket.Create(_appliance);
+        var meetingId = await BookNowAsync(Host, "Must be encrypted", "confidential");
+        var ticket = await StaffTicketAsync(Host, meetingId);
+        var socket = TestSocket.Create(Appliance);
         socket.Options.SetRequestHeader("Accept-Language", language);
         using var timeout = new CancellationTokenSource(TestSocket.Patience);
-        await socket.ConnectAsync(TestSocket.Address(_appliance), timeout.Token);
+        await socket.ConnectAsync(TestSocket.Address(Appliance), timeout.Token);
 
         await socket.SendAsync(JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object> { ["v"] = 1, ["type"] = "hello", ["ticket"] = ticket }), WebSocketMessageType.Text, true, timeout.Token);
         var buffer = new byte[4096];
@@ -251,9 +223,9 @@ public sealed class EndToEndEncryptionSignallingTests
     [Test]
     public async Task Confidential_meeting_admits_a_browser_with_e2ee_and_says_it_is_required()
     {
-        var meetingId = await BookNowAsync(_host, "Encrypted, as required", "confidential");
+        var meetingId = await BookNowAsync(Host, "Encrypted, as required", "confidential");
 
-        var host = await EnterWithKeyAsync(await StaffTicketAsync(_host, meetingId), NewKey());
+        var host = await EnterWithKeyAsync(await StaffTicketAsync(Host, meetingId), NewKey());
 
         var e2ee = host.Welcome.GetProperty("e2ee");
         Assert.Multiple(() =>
@@ -266,10 +238,10 @@ public sealed class EndToEndEncryptionSignallingTests
     [Test]
     public async Task Resume_with_the_same_key_keeps_index_and_epoch_and_a_reload_with_a_new_key_moves_the_epoch()
     {
-        var meetingId = await BookNowAsync(_host, "Keys across reconnects");
+        var meetingId = await BookNowAsync(Host, "Keys across reconnects");
         var hostKey = NewKey();
         var guestKey = NewKey();
-        var host = await EnterWithKeyAsync(await StaffTicketAsync(_host, meetingId), hostKey);
+        var host = await EnterWithKeyAsync(await StaffTicketAsync(Host, meetingId), hostKey);
         var (guest, invitation) = await GuestWithKeyAsync(meetingId, "Bo Hansen", guestKey);
         await host.Socket.ExpectAsync("lobby-queue", q => WaitingIds(q).Count == 1);
         await host.Socket.SendAsync("admit", new { participantId = guest.Id });
@@ -277,12 +249,12 @@ public sealed class EndToEndEncryptionSignallingTests
 
         guest.Socket.Drop();
         await host.Socket.ExpectRosterAsync(r => !InRoster(r, guest.Id).GetProperty("connected").GetBoolean());
-        var resumed = Track(await TestSocket.ConnectAsync(_appliance));
+        var resumed = Track(await TestSocket.ConnectAsync(Appliance));
         await resumed.SendAsync("hello", new { resume = guest.ResumeToken, e2eePublicKey = guestKey });
         var welcome = await resumed.ExpectAsync("welcome");
         var back = await host.Socket.ExpectRosterAsync(r => InRoster(r, guest.Id).GetProperty("connected").GetBoolean());
         var newKey = NewKey();
-        var reloaded = await EnterWithKeyAsync(await GuestTicketAsync(_appliance, invitation), newKey);
+        var reloaded = await EnterWithKeyAsync(await GuestTicketAsync(Appliance, invitation), newKey);
         var afterReload = await host.Socket.ExpectRosterAsync(r => InRoster(r, guest.Id).GetProperty("publicKey").GetString() == newKey);
 
         Assert.Multiple(() =>
@@ -300,8 +272,8 @@ public sealed class EndToEndEncryptionSignallingTests
 
     private async Task<(Connected Host, Connected Guest, Connected Third)> ThreeAdmittedAsync(string title)
     {
-        var meetingId = await BookNowAsync(_host, title);
-        var host = await EnterWithKeyAsync(await StaffTicketAsync(_host, meetingId), NewKey());
+        var meetingId = await BookNowAsync(Host, title);
+        var host = await EnterWithKeyAsync(await StaffTicketAsync(Host, meetingId), NewKey());
         var (guest, _) = await GuestWithKeyAsync(meetingId, "Bo Hansen", NewKey());
         var (third, _) = await GuestWithKeyAsync(meetingId, "Eva Holm", NewKey());
         await host.Socket.ExpectAsync("lobby-queue", q => WaitingIds(q).Count == 2);
@@ -315,22 +287,16 @@ public sealed class EndToEndEncryptionSignallingTests
 
     private async Task<Connected> EnterWithKeyAsync(string ticket, string publicKey)
     {
-        var entered = await EnterAsync(_appliance, ticket, publicKey);
-        _sockets.Add(entered.Socket);
+        var entered = await EnterAsync(Appliance, ticket, publicKey);
+        Track(entered.Socket);
         return entered;
     }
 
     private async Task<(Connected Guest, IssuedInvitation Invitation)> GuestWithKeyAsync(string meetingId, string name, string publicKey)
     {
-        var invitation = await MeetingPages.InviteAsync(_host, meetingId, name);
-        var guest = await EnterWithKeyAsync(await GuestTicketAsync(_appliance, invitation), publicKey);
+        var invitation = await MeetingPages.InviteAsync(Host, meetingId, name);
+        var guest = await EnterWithKeyAsync(await GuestTicketAsync(Appliance, invitation), publicKey);
         return (guest, invitation);
-    }
-
-    private TestSocket Track(TestSocket socket)
-    {
-        _sockets.Add(socket);
-        return socket;
     }
 
     // A real X25519 public key is 32 random-looking bytes; the server checks only the form.

@@ -9,43 +9,15 @@ namespace Appliance.Host.Tests.Signalling;
 /// The meeting room over the real signalling WebSocket: the host, guests in the lobby, the host's controls, chat, hands,
 /// drops and resumes, and ending. One appliance; each test books its own meeting, starting now.
 /// </summary>
-public sealed class LobbyAndHostControlsTests
+public sealed class LobbyAndHostControlsTests : SignallingRoomFixture
 {
-    private TestAppliance _appliance = null!;
-    private StaffSession _host = null!;
-    private readonly List<TestSocket> _sockets = [];
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _appliance = await TestAppliance.StartAsync();
-        _host = await StaffSession.BootstrapAsync(_appliance, displayName: "Anna Jensen");
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        _host.Dispose();
-        await _appliance.DisposeAsync();
-    }
-
-    [TearDown]
-    public async Task CloseSocketsAsync()
-    {
-        foreach (var socket in _sockets)
-        {
-            await socket.DisposeAsync();
-        }
-
-        _sockets.Clear();
-    }
 
     [Test]
     public async Task Host_enters_directly_and_is_welcomed_as_host()
     {
-        var meetingId = await BookNowAsync(_host, "Hearing about the housing benefit");
+        var meetingId = await BookNowAsync(Host, "Hearing about the housing benefit");
 
-        var host = Track(await HostEntersAsync(_host, meetingId));
+        var host = Track(await HostEntersAsync(Host, meetingId));
         var queue = await host.Socket.NextAsync();
 
         var welcome = host.Welcome;
@@ -69,12 +41,12 @@ public sealed class LobbyAndHostControlsTests
     [Test]
     public async Task Guests_wait_in_the_lobby_and_the_host_sees_them_with_their_message()
     {
-        var meetingId = await BookNowAsync(_host, "Follow-up with the jobcentre");
-        var host = Track(await HostEntersAsync(_host, meetingId));
+        var meetingId = await BookNowAsync(Host, "Follow-up with the jobcentre");
+        var host = Track(await HostEntersAsync(Host, meetingId));
 
-        var (bo, _) = await GuestEntersAsync(_host, meetingId, "Bo Hansen");
+        var (bo, _) = await GuestEntersAsync(Host, meetingId, "Bo Hansen");
         Track(bo);
-        var (eva, _) = await GuestEntersAsync(_host, meetingId, "Eva Berg");
+        var (eva, _) = await GuestEntersAsync(Host, meetingId, "Eva Berg");
         Track(eva);
         var boLobby = await bo.Socket.NextAsync();
         await eva.Socket.SendAsync("lobby-message", new { code = "late" });
@@ -97,11 +69,11 @@ public sealed class LobbyAndHostControlsTests
     [Test]
     public async Task Host_admits_one_guest_and_rejects_the_other_who_is_told_and_cannot_come_back()
     {
-        var meetingId = await BookNowAsync(_host, "Meeting with the guardian");
-        var host = Track(await HostEntersAsync(_host, meetingId));
-        var (bo, _) = await GuestEntersAsync(_host, meetingId, "Bo Hansen");
+        var meetingId = await BookNowAsync(Host, "Meeting with the guardian");
+        var host = Track(await HostEntersAsync(Host, meetingId));
+        var (bo, _) = await GuestEntersAsync(Host, meetingId, "Bo Hansen");
         Track(bo);
-        var (eva, evaInvitation) = await GuestEntersAsync(_host, meetingId, "Eva Berg");
+        var (eva, evaInvitation) = await GuestEntersAsync(Host, meetingId, "Eva Berg");
         Track(eva);
         await host.Socket.ExpectAsync("lobby-queue", q => WaitingIds(q).Count == 2);
 
@@ -113,9 +85,9 @@ public sealed class LobbyAndHostControlsTests
         var rejected = await eva.Socket.ExpectAsync("rejected");
         var closed = await eva.Socket.ClosedAsync();
         var queue = await host.Socket.ExpectAsync("lobby-queue", q => WaitingIds(q).Count == 0);
-        var again = await TestSocket.ConnectAsync(_appliance);
+        var again = await TestSocket.ConnectAsync(Appliance);
         Track(again);
-        await again.SendAsync("hello", new { ticket = await GuestTicketAsync(_appliance, evaInvitation) });
+        await again.SendAsync("hello", new { ticket = await GuestTicketAsync(Appliance, evaInvitation) });
         var refused = await again.NextAsync();
 
         Assert.Multiple(() =>
@@ -134,11 +106,11 @@ public sealed class LobbyAndHostControlsTests
     [Test]
     public async Task Chat_arrives_in_the_same_order_at_everyone_admitted_and_not_in_the_lobby()
     {
-        var meetingId = await BookNowAsync(_host, "Case conference");
-        var host = Track(await HostEntersAsync(_host, meetingId));
+        var meetingId = await BookNowAsync(Host, "Case conference");
+        var host = Track(await HostEntersAsync(Host, meetingId));
         var bo = await AdmittedGuestAsync(host, meetingId, "Bo Hansen");
         var eva = await AdmittedGuestAsync(host, meetingId, "Eva Berg");
-        var (waiting, _) = await GuestEntersAsync(_host, meetingId, "Finn Olsen");
+        var (waiting, _) = await GuestEntersAsync(Host, meetingId, "Finn Olsen");
         Track(waiting);
 
         var senders = new[] { host, bo, eva, host, eva, bo };
@@ -171,8 +143,8 @@ public sealed class LobbyAndHostControlsTests
     [Test]
     public async Task Chat_keeps_the_sender_name_and_refuses_bidi_overrides()
     {
-        var meetingId = await BookNowAsync(_host, "Chat rules");
-        var host = Track(await HostEntersAsync(_host, meetingId));
+        var meetingId = await BookNowAsync(Host, "Chat rules");
+        var host = Track(await HostEntersAsync(Host, meetingId));
 
         await host.Socket.SendAsync("chat", new { text = "<b>Æblegrød</b> 👍", id = "c1" });
         var chat = await host.Socket.ExpectAsync("chat");
@@ -192,8 +164,8 @@ public sealed class LobbyAndHostControlsTests
     [Test]
     public async Task Raised_hand_and_muted_flags_show_in_everyones_roster()
     {
-        var meetingId = await BookNowAsync(_host, "Hands");
-        var host = Track(await HostEntersAsync(_host, meetingId));
+        var meetingId = await BookNowAsync(Host, "Hands");
+        var host = Track(await HostEntersAsync(Host, meetingId));
         var bo = await AdmittedGuestAsync(host, meetingId, "Bo Hansen");
 
         await bo.Socket.SendAsync("hand", new { raised = true });
@@ -214,8 +186,8 @@ public sealed class LobbyAndHostControlsTests
     [Test]
     public async Task Host_asks_a_participant_to_unmute_and_only_they_hear_it()
     {
-        var meetingId = await BookNowAsync(_host, "Unmute");
-        var host = Track(await HostEntersAsync(_host, meetingId));
+        var meetingId = await BookNowAsync(Host, "Unmute");
+        var host = Track(await HostEntersAsync(Host, meetingId));
         var bo = await AdmittedGuestAsync(host, meetingId, "Bo Hansen");
         var eva = await AdmittedGuestAsync(host, meetingId, "Eva Berg");
 
@@ -230,8 +202,8 @@ public sealed class LobbyAndHostControlsTests
     [Test]
     public async Task Removed_participant_is_told_and_the_others_roster_updates()
     {
-        var meetingId = await BookNowAsync(_host, "Removal");
-        var host = Track(await HostEntersAsync(_host, meetingId));
+        var meetingId = await BookNowAsync(Host, "Removal");
+        var host = Track(await HostEntersAsync(Host, meetingId));
         var bo = await AdmittedGuestAsync(host, meetingId, "Bo Hansen");
         var eva = await AdmittedGuestAsync(host, meetingId, "Eva Berg");
 
@@ -253,8 +225,8 @@ public sealed class LobbyAndHostControlsTests
     [Test]
     public async Task Guest_cannot_use_host_controls()
     {
-        var meetingId = await BookNowAsync(_host, "Not a host");
-        var host = Track(await HostEntersAsync(_host, meetingId));
+        var meetingId = await BookNowAsync(Host, "Not a host");
+        var host = Track(await HostEntersAsync(Host, meetingId));
         var bo = await AdmittedGuestAsync(host, meetingId, "Bo Hansen");
 
         await bo.Socket.SendAsync("remove", new { participantId = host.Id });
@@ -275,16 +247,16 @@ public sealed class LobbyAndHostControlsTests
     [Test]
     public async Task Locked_meeting_turns_a_new_guest_away_from_the_lobby()
     {
-        var meetingId = await BookNowAsync(_host, "Locked");
-        var host = Track(await HostEntersAsync(_host, meetingId));
+        var meetingId = await BookNowAsync(Host, "Locked");
+        var host = Track(await HostEntersAsync(Host, meetingId));
         var bo = await AdmittedGuestAsync(host, meetingId, "Bo Hansen");
 
         await host.Socket.SendAsync("lock", new { locked = true });
         var locked = await bo.Socket.ExpectAsync("locked");
         await host.Socket.ExpectAsync("locked");
-        var invitation = await MeetingPages.InviteAsync(_host, meetingId, "Finn Olsen");
-        var third = Track(await TestSocket.ConnectAsync(_appliance));
-        await third.SendAsync("hello", new { ticket = await GuestTicketAsync(_appliance, invitation) });
+        var invitation = await MeetingPages.InviteAsync(Host, meetingId, "Finn Olsen");
+        var third = Track(await TestSocket.ConnectAsync(Appliance));
+        await third.SendAsync("hello", new { ticket = await GuestTicketAsync(Appliance, invitation) });
         var refused = await third.NextAsync();
         var closed = await third.ClosedAsync();
         var hostSaw = await host.Socket.DrainAsync();
@@ -302,8 +274,8 @@ public sealed class LobbyAndHostControlsTests
     [Test]
     public async Task Dropped_guest_comes_back_with_the_resume_token_without_a_new_admission()
     {
-        var meetingId = await BookNowAsync(_host, "Flaky network");
-        var host = Track(await HostEntersAsync(_host, meetingId));
+        var meetingId = await BookNowAsync(Host, "Flaky network");
+        var host = Track(await HostEntersAsync(Host, meetingId));
         var bo = await AdmittedGuestAsync(host, meetingId, "Bo Hansen");
         await host.Socket.SendAsync("chat", new { text = "before the drop" });
         var before = await bo.Socket.ExpectAsync("chat");
@@ -311,14 +283,14 @@ public sealed class LobbyAndHostControlsTests
         bo.Socket.Drop();
         var reconnecting = await host.Socket.ExpectRosterAsync(r => RosterIds(r).Contains(bo.Id) && !InRoster(r, bo.Id).GetProperty("connected").GetBoolean());
         await host.Socket.SendAsync("chat", new { text = "during the drop" });
-        var back = Track(await TestSocket.ConnectAsync(_appliance));
+        var back = Track(await TestSocket.ConnectAsync(Appliance));
         await back.SendAsync("hello", new { resume = bo.ResumeToken, lastChat = before.GetProperty("seq").GetInt64() });
         var welcome = await back.NextAsync();
         var missed = await back.ExpectAsync("chat");
         var connected = await host.Socket.ExpectRosterAsync(r => InRoster(r, bo.Id).GetProperty("connected").GetBoolean());
         await back.SendAsync("chat", new { text = "I am back" });
         var fromBack = await host.Socket.ExpectAsync("chat", c => c.GetProperty("text").GetString() == "I am back");
-        var oldTokenAgain = Track(await TestSocket.ConnectAsync(_appliance));
+        var oldTokenAgain = Track(await TestSocket.ConnectAsync(Appliance));
         await oldTokenAgain.SendAsync("hello", new { resume = bo.ResumeToken });
         var spent = await oldTokenAgain.NextAsync();
 
@@ -339,15 +311,15 @@ public sealed class LobbyAndHostControlsTests
     [Test]
     public async Task Reloading_the_page_keeps_the_place_and_closes_the_old_socket_as_replaced()
     {
-        var meetingId = await BookNowAsync(_host, "Reload");
-        var host = Track(await HostEntersAsync(_host, meetingId));
-        var (bo, invitation) = await GuestEntersAsync(_host, meetingId, "Bo Hansen");
+        var meetingId = await BookNowAsync(Host, "Reload");
+        var host = Track(await HostEntersAsync(Host, meetingId));
+        var (bo, invitation) = await GuestEntersAsync(Host, meetingId, "Bo Hansen");
         Track(bo);
         await host.Socket.ExpectAsync("lobby-queue", q => WaitingIds(q).Count == 1);
         await host.Socket.SendAsync("admit", new { participantId = bo.Id });
         await bo.Socket.ExpectAsync("admitted");
 
-        var reloaded = Track(await EnterAsync(_appliance, await GuestTicketAsync(_appliance, invitation)));
+        var reloaded = Track(await EnterAsync(Appliance, await GuestTicketAsync(Appliance, invitation)));
         var replaced = await bo.Socket.ExpectAsync("error");
         var closed = await bo.Socket.ClosedAsync();
 
@@ -363,10 +335,10 @@ public sealed class LobbyAndHostControlsTests
     [Test]
     public async Task Ending_the_meeting_tells_everyone_and_closes_the_room()
     {
-        var meetingId = await BookNowAsync(_host, "The end");
-        var host = Track(await HostEntersAsync(_host, meetingId));
+        var meetingId = await BookNowAsync(Host, "The end");
+        var host = Track(await HostEntersAsync(Host, meetingId));
         var bo = await AdmittedGuestAsync(host, meetingId, "Bo Hansen");
-        var (waiting, invitation) = await GuestEntersAsync(_host, meetingId, "Eva Berg");
+        var (waiting, invitation) = await GuestEntersAsync(Host, meetingId, "Eva Berg");
         Track(waiting);
 
         await host.Socket.SendAsync("end");
@@ -377,11 +349,11 @@ public sealed class LobbyAndHostControlsTests
             Assert.That(await socket.ClosedAsync(), Is.EqualTo(WebSocketCloseStatus.NormalClosure));
         }
 
-        var late = Track(await TestSocket.ConnectAsync(_appliance));
-        await late.SendAsync("hello", new { ticket = await GuestTicketAsync(_appliance, invitation) });
+        var late = Track(await TestSocket.ConnectAsync(Appliance));
+        await late.SendAsync("hello", new { ticket = await GuestTicketAsync(Appliance, invitation) });
         var refused = await late.NextAsync();
-        var hostAgain = Track(await TestSocket.ConnectAsync(_appliance));
-        await hostAgain.SendAsync("hello", new { ticket = await StaffTicketAsync(_host, meetingId) });
+        var hostAgain = Track(await TestSocket.ConnectAsync(Appliance));
+        await hostAgain.SendAsync("hello", new { ticket = await StaffTicketAsync(Host, meetingId) });
         var hostRefused = await hostAgain.NextAsync();
 
         Assert.Multiple(() =>
@@ -395,8 +367,8 @@ public sealed class LobbyAndHostControlsTests
     [Test]
     public async Task Leaving_closes_the_socket_and_the_others_see_it_at_once()
     {
-        var meetingId = await BookNowAsync(_host, "Leaving");
-        var host = Track(await HostEntersAsync(_host, meetingId));
+        var meetingId = await BookNowAsync(Host, "Leaving");
+        var host = Track(await HostEntersAsync(Host, meetingId));
         var bo = await AdmittedGuestAsync(host, meetingId, "Bo Hansen");
 
         await bo.Socket.SendAsync("leave");
@@ -409,7 +381,7 @@ public sealed class LobbyAndHostControlsTests
 
     private async Task<Connected> AdmittedGuestAsync(Connected host, string meetingId, string name)
     {
-        var (guest, _) = await GuestEntersAsync(_host, meetingId, name);
+        var (guest, _) = await GuestEntersAsync(Host, meetingId, name);
         Track(guest);
         await host.Socket.ExpectAsync("lobby-queue", q => WaitingIds(q).Contains(guest.Id));
         await host.Socket.SendAsync("admit", new { participantId = guest.Id });
@@ -422,15 +394,6 @@ public sealed class LobbyAndHostControlsTests
     private static JsonElement Waiting(JsonElement queue, string participantId) =>
         queue.GetProperty("waiting").EnumerateArray().Single(w => w.GetProperty("participantId").GetString() == participantId);
 
-    private Connected Track(Connected connected)
-    {
-        _sockets.Add(connected.Socket);
-        return connected;
-    }
-
-    private TestSocket Track(TestSocket socket)
-    {
-        _sockets.Add(socket);
-        return socket;
-    }
+    protected override Task<StaffSession> BootstrapHostAsync(TestAppliance appliance) =>
+        StaffSession.BootstrapAsync(appliance, displayName: "Anna Jensen");
 }

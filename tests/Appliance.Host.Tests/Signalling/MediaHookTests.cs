@@ -11,48 +11,18 @@ namespace Appliance.Host.Tests.Signalling;
 /// The hook between signalling and the media plane, with a media plane that records what it is told and offers on join:
 /// offers reach the browser, answers reach the media plane, and joins, reconnects, leaves and the end arrive in order.
 /// </summary>
-public sealed class MediaHookTests
+public sealed class MediaHookTests : SignallingRoomFixture
 {
     private const string OfferSdp = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n";
     private const string AnswerSdp = "v=0\r\no=- 2 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n";
 
     private readonly RecordingMedia _media = new();
-    private TestAppliance _appliance = null!;
-    private StaffSession _host = null!;
-    private readonly List<TestSocket> _sockets = [];
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _appliance = await TestAppliance.StartAsync(
-            new Dictionary<string, string> { ["Appliance:Signalling:HelloTimeoutSeconds"] = "1" },
-            configure: builder => builder.Services.AddSingleton<IMeetingMedia>(_media));
-        _host = await StaffSession.BootstrapAsync(_appliance);
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        _host.Dispose();
-        await _appliance.DisposeAsync();
-    }
-
-    [TearDown]
-    public async Task CloseSocketsAsync()
-    {
-        foreach (var socket in _sockets)
-        {
-            await socket.DisposeAsync();
-        }
-
-        _sockets.Clear();
-    }
 
     [Test]
     public async Task Media_plane_offer_reaches_the_browser_and_its_answer_comes_back()
     {
-        var meetingId = await BookNowAsync(_host, "Media");
-        var host = Track(await HostEntersAsync(_host, meetingId));
+        var meetingId = await BookNowAsync(Host, "Media");
+        var host = Track(await HostEntersAsync(Host, meetingId));
 
         var offer = await host.Socket.ExpectAsync("offer");
         await host.Socket.SendAsync("answer", new { revision = offer.GetProperty("revision").GetInt64(), sdp = AnswerSdp });
@@ -73,10 +43,10 @@ public sealed class MediaHookTests
     [Test]
     public async Task Media_plane_hears_of_admission_media_state_reconnect_leave_and_end_in_order()
     {
-        var meetingId = await BookNowAsync(_host, "Media order");
-        var host = Track(await HostEntersAsync(_host, meetingId));
+        var meetingId = await BookNowAsync(Host, "Media order");
+        var host = Track(await HostEntersAsync(Host, meetingId));
         await _media.WaitForAsync(meetingId, $"join {host.Id}");
-        var (guest, _) = await GuestEntersAsync(_host, meetingId, "Bo Hansen");
+        var (guest, _) = await GuestEntersAsync(Host, meetingId, "Bo Hansen");
         Track(guest.Socket);
         await host.Socket.ExpectAsync("lobby-queue", q => WaitingIds(q).Count == 1);
         var beforeAdmission = _media.CallsFor(meetingId);
@@ -87,7 +57,7 @@ public sealed class MediaHookTests
         await host.Socket.ExpectRosterAsync(r => InRoster(r, guest.Id).GetProperty("screenSharing").GetBoolean());
         guest.Socket.Drop();
         await host.Socket.ExpectRosterAsync(r => !InRoster(r, guest.Id).GetProperty("connected").GetBoolean());
-        var back = Track(await TestSocket.ConnectAsync(_appliance));
+        var back = Track(await TestSocket.ConnectAsync(Appliance));
         await back.SendAsync("hello", new { resume = guest.ResumeToken });
         await back.ExpectAsync("welcome");
         var reoffer = await back.ExpectAsync("offer");
@@ -118,9 +88,9 @@ public sealed class MediaHookTests
     {
         const string First = "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89";
         const string Second = "01:02:03:04:05:06:07:08:09:0a:0b:0c:0d:0e:0f:10:11:12:13:14:15:16:17:18:19:1a:1b:1c:1d:1e:1f:20";
-        var meetingId = await BookNowAsync(_host, "Fingerprints");
-        var socket = Track(await TestSocket.ConnectAsync(_appliance));
-        await socket.SendAsync("hello", new { ticket = await StaffTicketAsync(_host, meetingId), dtlsFingerprint = First });
+        var meetingId = await BookNowAsync(Host, "Fingerprints");
+        var socket = Track(await TestSocket.ConnectAsync(Appliance));
+        await socket.SendAsync("hello", new { ticket = await StaffTicketAsync(Host, meetingId), dtlsFingerprint = First });
         var welcome = await socket.ExpectAsync("welcome");
         var hostId = welcome.GetProperty("participantId").GetString()!;
         await socket.ExpectAsync("offer");
@@ -128,7 +98,7 @@ public sealed class MediaHookTests
         var speakers = await socket.ExpectAsync("speakers");
 
         socket.Drop();
-        var back = Track(await TestSocket.ConnectAsync(_appliance));
+        var back = Track(await TestSocket.ConnectAsync(Appliance));
         await back.SendAsync("hello", new { resume = welcome.GetProperty("resumeToken").GetString(), dtlsFingerprint = Second });
         await back.ExpectAsync("welcome");
         await back.ExpectAsync("offer");
@@ -150,8 +120,8 @@ public sealed class MediaHookTests
     [Test]
     public async Task Participant_without_a_fingerprint_is_joined_without_one()
     {
-        var meetingId = await BookNowAsync(_host, "No fingerprint");
-        var host = Track(await HostEntersAsync(_host, meetingId));
+        var meetingId = await BookNowAsync(Host, "No fingerprint");
+        var host = Track(await HostEntersAsync(Host, meetingId));
         await _media.WaitForAsync(meetingId, $"join {host.Id}");
 
         Assert.That(_media.FingerprintsOf(host.Id), Is.EqualTo(new string?[] { null }));
@@ -160,7 +130,7 @@ public sealed class MediaHookTests
     [Test]
     public async Task Connection_without_hello_is_closed_after_the_timeout()
     {
-        var socket = Track(await TestSocket.ConnectAsync(_appliance));
+        var socket = Track(await TestSocket.ConnectAsync(Appliance));
 
         var error = await socket.NextAsync();
         var closed = await socket.ClosedAsync();
@@ -169,17 +139,10 @@ public sealed class MediaHookTests
         Assert.That(closed, Is.EqualTo(WebSocketCloseStatus.PolicyViolation));
     }
 
-    private TestSocket Track(TestSocket socket)
-    {
-        _sockets.Add(socket);
-        return socket;
-    }
-
-    private Connected Track(Connected connected)
-    {
-        _sockets.Add(connected.Socket);
-        return connected;
-    }
+    protected override Task<TestAppliance> StartApplianceAsync() =>
+        TestAppliance.StartAsync(
+            new Dictionary<string, string> { ["Appliance:Signalling:HelloTimeoutSeconds"] = "1" },
+            configure: builder => builder.Services.AddSingleton<IMeetingMedia>(_media));
 
     /// <summary>A media plane that offers once per join or reconnect and writes down what it is told.</summary>
     private sealed class RecordingMedia : IMeetingMedia

@@ -11,36 +11,8 @@ namespace Appliance.Host.Tests.Signalling;
 /// invalid messages. Each invalid message gets an error and is counted; the connection and everyone else carry on, until
 /// 20 in a minute close it with 1008.
 /// </summary>
-public sealed class ProtocolValidationTests
+public sealed class ProtocolValidationTests : SignallingRoomFixture
 {
-    private TestAppliance _appliance = null!;
-    private StaffSession _host = null!;
-    private readonly List<TestSocket> _sockets = [];
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _appliance = await TestAppliance.StartAsync();
-        _host = await StaffSession.BootstrapAsync(_appliance);
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        _host.Dispose();
-        await _appliance.DisposeAsync();
-    }
-
-    [TearDown]
-    public async Task CloseSocketsAsync()
-    {
-        foreach (var socket in _sockets)
-        {
-            await socket.DisposeAsync();
-        }
-
-        _sockets.Clear();
-    }
 
     [TestCase("https://evil.example", TestName = "Upgrade_from_a_foreign_origin_is_refused")]
     [TestCase("", TestName = "Upgrade_without_an_origin_is_refused")]
@@ -49,11 +21,11 @@ public sealed class ProtocolValidationTests
     [TestCase("https://127.0.0.1:1", TestName = "Upgrade_from_the_same_host_on_another_port_is_refused")]
     public async Task Upgrade_from_an_origin_other_than_the_appliance_is_refused(string origin)
     {
-        using var socket = TestSocket.Create(_appliance, origin);
+        using var socket = TestSocket.Create(Appliance, origin);
         socket.Options.CollectHttpResponseDetails = true;
         using var timeout = new CancellationTokenSource(TestSocket.Patience);
 
-        var refused = Assert.ThrowsAsync<WebSocketException>(async () => await socket.ConnectAsync(TestSocket.Address(_appliance), timeout.Token));
+        var refused = Assert.ThrowsAsync<WebSocketException>(async () => await socket.ConnectAsync(TestSocket.Address(Appliance), timeout.Token));
 
         Assert.That(refused, Is.Not.Null);
         Assert.That(socket.HttpStatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
@@ -62,7 +34,7 @@ public sealed class ProtocolValidationTests
     [Test]
     public async Task Upgrade_from_the_appliance_own_origin_is_accepted()
     {
-        var socket = Track(await TestSocket.ConnectAsync(_appliance));
+        var socket = Track(await TestSocket.ConnectAsync(Appliance));
 
         await socket.SendAsync("ping", new { id = "p1" });
         var pong = await socket.NextAsync();
@@ -74,7 +46,7 @@ public sealed class ProtocolValidationTests
     [Test]
     public async Task Plain_request_to_the_socket_address_is_told_to_upgrade()
     {
-        using var client = _appliance.CreateClient();
+        using var client = Appliance.CreateClient();
 
         var response = await client.GetAsync(new Uri("/ws", UriKind.Relative));
 
@@ -90,14 +62,14 @@ public sealed class ProtocolValidationTests
     [TestCaseSource(nameof(BadTickets))]
     public async Task Hello_with_a_bad_ticket_is_refused(string ticket)
     {
-        var meetingId = await BookNowAsync(_host, "Tickets");
+        var meetingId = await BookNowAsync(Host, "Tickets");
         if (ticket == "tampered")
         {
-            var real = await StaffTicketAsync(_host, meetingId);
+            var real = await StaffTicketAsync(Host, meetingId);
             ticket = real[..^6] + (real[^6] == 'A' ? "B" : "A") + real[^5..];
         }
 
-        var socket = Track(await TestSocket.ConnectAsync(_appliance));
+        var socket = Track(await TestSocket.ConnectAsync(Appliance));
         await socket.SendAsync("hello", new { ticket });
         var error = await socket.NextAsync();
         var closed = await socket.ClosedAsync();
@@ -113,9 +85,9 @@ public sealed class ProtocolValidationTests
     [Test]
     public async Task Hello_with_an_unknown_resume_token_is_refused()
     {
-        var socket = Track(await TestSocket.ConnectAsync(_appliance));
+        var socket = Track(await TestSocket.ConnectAsync(Appliance));
 
-        await socket.SendAsync("hello", new { resume = Appliance.Crypto.SecretToken.Generate() });
+        await socket.SendAsync("hello", new { resume = global::Appliance.Crypto.SecretToken.Generate() });
         var error = await socket.NextAsync();
 
         Assert.That(error.GetProperty("code").GetString(), Is.EqualTo("invalid-resume"));
@@ -125,12 +97,12 @@ public sealed class ProtocolValidationTests
     [Test]
     public async Task Messages_before_hello_are_refused_but_the_hello_still_works()
     {
-        var meetingId = await BookNowAsync(_host, "Hello first");
-        var socket = Track(await TestSocket.ConnectAsync(_appliance));
+        var meetingId = await BookNowAsync(Host, "Hello first");
+        var socket = Track(await TestSocket.ConnectAsync(Appliance));
 
         await socket.SendAsync("chat", new { text = "hi" });
         var error = await socket.NextAsync();
-        await socket.SendAsync("hello", new { ticket = await StaffTicketAsync(_host, meetingId) });
+        await socket.SendAsync("hello", new { ticket = await StaffTicketAsync(Host, meetingId) });
         var welcome = await socket.NextAsync();
 
         Assert.That(error.GetProperty("code").GetString(), Is.EqualTo("hello-required"));
@@ -199,22 +171,22 @@ public sealed class ProtocolValidationTests
     [TestCaseSource(nameof(InvalidMessages))]
     public async Task Invalid_message_gets_an_error_and_the_connection_and_others_carry_on(string text, string code, string? field)
     {
-        var meetingId = await BookNowAsync(_host, "Garbage in");
-        var host = Track(await HostEntersAsync(_host, meetingId));
-        var (guest, _) = await GuestEntersAsync(_host, meetingId, "Bo Hansen");
+        var meetingId = await BookNowAsync(Host, "Garbage in");
+        var host = Track(await HostEntersAsync(Host, meetingId));
+        var (guest, _) = await GuestEntersAsync(Host, meetingId, "Bo Hansen");
         Track(guest.Socket);
         await host.Socket.ExpectAsync("lobby-queue", q => WaitingIds(q).Count == 1);
         await host.Socket.SendAsync("admit", new { participantId = guest.Id });
         await guest.Socket.ExpectRosterAsync();
         var series = $"appliance_signalling_invalid_messages_total{{code=\"{code}\"}}";
-        var before = await MetricAsync(_appliance, series);
+        var before = await MetricAsync(Appliance, series);
 
         await guest.Socket.SendTextAsync(text);
         var error = await guest.Socket.ExpectAsync("error");
         await guest.Socket.SendAsync("chat", new { text = "still here" });
         var own = await guest.Socket.ExpectAsync("chat");
         var other = await host.Socket.ExpectAsync("chat");
-        var after = await MetricAsync(_appliance, series);
+        var after = await MetricAsync(Appliance, series);
 
         Assert.Multiple(() =>
         {
@@ -234,7 +206,7 @@ public sealed class ProtocolValidationTests
     [Test]
     public async Task Binary_frame_gets_an_error_and_the_connection_carries_on()
     {
-        var socket = Track(await TestSocket.ConnectAsync(_appliance));
+        var socket = Track(await TestSocket.ConnectAsync(Appliance));
 
         await socket.SendBinaryAsync([1, 2, 3]);
         var error = await socket.NextAsync();
@@ -248,7 +220,7 @@ public sealed class ProtocolValidationTests
     [Test]
     public async Task Error_names_the_message_it_is_about()
     {
-        var socket = Track(await TestSocket.ConnectAsync(_appliance));
+        var socket = Track(await TestSocket.ConnectAsync(Appliance));
 
         await socket.SendTextAsync("{\"v\":1,\"type\":\"hand\",\"id\":\"m-17\",\"raised\":1}");
         var error = await socket.NextAsync();
@@ -265,10 +237,10 @@ public sealed class ProtocolValidationTests
     [Test]
     public async Task Error_texts_follow_the_page_language()
     {
-        var socket = TestSocket.Create(_appliance);
+        var socket = TestSocket.Create(Appliance);
         socket.Options.SetRequestHeader("Accept-Language", "da");
         using var timeout = new CancellationTokenSource(TestSocket.Patience);
-        await socket.ConnectAsync(TestSocket.Address(_appliance), timeout.Token);
+        await socket.ConnectAsync(TestSocket.Address(Appliance), timeout.Token);
         var buffer = new byte[4096];
 
         await socket.SendAsync(Encoding.UTF8.GetBytes("{\"v\":1,\"type\":\"teleport\"}"), WebSocketMessageType.Text, true, timeout.Token);
@@ -282,7 +254,7 @@ public sealed class ProtocolValidationTests
     [Test]
     public async Task Nineteen_invalid_messages_in_a_minute_keep_the_connection_open()
     {
-        var socket = Track(await TestSocket.ConnectAsync(_appliance));
+        var socket = Track(await TestSocket.ConnectAsync(Appliance));
 
         for (var i = 0; i < 19; i++)
         {
@@ -298,10 +270,10 @@ public sealed class ProtocolValidationTests
     [Test]
     public async Task Twenty_invalid_messages_in_a_minute_close_the_connection_with_1008()
     {
-        var meetingId = await BookNowAsync(_host, "Flood");
-        var host = Track(await HostEntersAsync(_host, meetingId));
-        var other = Track(await TestSocket.ConnectAsync(_appliance));
-        var closesBefore = await MetricAsync(_appliance, "appliance_signalling_closes_total{reason=\"too-many-invalid\"}");
+        var meetingId = await BookNowAsync(Host, "Flood");
+        var host = Track(await HostEntersAsync(Host, meetingId));
+        var other = Track(await TestSocket.ConnectAsync(Appliance));
+        var closesBefore = await MetricAsync(Appliance, "appliance_signalling_closes_total{reason=\"too-many-invalid\"}");
 
         for (var i = 0; i < 20; i++)
         {
@@ -324,19 +296,7 @@ public sealed class ProtocolValidationTests
             Assert.That(errors[20], Is.EqualTo("too-many-invalid"));
             Assert.That(closed, Is.EqualTo(WebSocketCloseStatus.PolicyViolation));
             Assert.That(chat.GetProperty("text").GetString(), Is.EqualTo("unaffected"));
-            Assert.That(await MetricAsync(_appliance, "appliance_signalling_closes_total{reason=\"too-many-invalid\"}"), Is.EqualTo(closesBefore + 1));
+            Assert.That(await MetricAsync(Appliance, "appliance_signalling_closes_total{reason=\"too-many-invalid\"}"), Is.EqualTo(closesBefore + 1));
         });
-    }
-
-    private TestSocket Track(TestSocket socket)
-    {
-        _sockets.Add(socket);
-        return socket;
-    }
-
-    private Connected Track(Connected connected)
-    {
-        _sockets.Add(connected.Socket);
-        return connected;
     }
 }
