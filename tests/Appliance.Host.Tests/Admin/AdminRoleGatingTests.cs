@@ -5,35 +5,28 @@ using Appliance.Host.Tests.Infrastructure;
 namespace Appliance.Host.Tests.Admin;
 
 /// <summary>Who may open which admin page, what the admin navigation lists, and that every admin POST needs the antiforgery token.</summary>
-public sealed class AdminRoleGatingTests
+public sealed class AdminRoleGatingTests : ApplianceFixture
 {
     private static readonly string[] AdminPages = ["/admin", "/admin/users", "/admin/meetings", "/admin/system", "/admin/policies", "/admin/audit"];
 
-    private TestAppliance _appliance = null!;
-    private StaffSession _admin = null!;
     private readonly Dictionary<string, StaffSession> _byRole = new(StringComparer.Ordinal);
 
     [OneTimeSetUp]
-    public async Task StartAsync()
+    public async Task PrepareAsync()
     {
-        _appliance = await TestAppliance.StartAsync();
-        _admin = await StaffSession.BootstrapAsync(_appliance);
         foreach (var role in new[] { RoleNames.Organiser, RoleNames.SecurityOfficer, RoleNames.Operator, RoleNames.Auditor })
         {
-            _byRole[role] = await _admin.CreateUserAsync("gate-" + role.ToLowerInvariant(), "Gate " + role, role);
+            _byRole[role] = await Admin.CreateUserAsync("gate-" + role.ToLowerInvariant(), "Gate " + role, role);
         }
     }
 
     [OneTimeTearDown]
-    public async Task StopAsync()
+    public void DisposeStaff()
     {
         foreach (var session in _byRole.Values)
         {
             session.Dispose();
         }
-
-        _admin.Dispose();
-        await _appliance.DisposeAsync();
     }
 
     [TestCase("Operator", "/admin/policies")]
@@ -129,7 +122,7 @@ public sealed class AdminRoleGatingTests
     [TestCase("/admin/system?handler=Backup")]
     public async Task Every_admin_post_needs_the_antiforgery_token(string path)
     {
-        var page = await Forms.PostAsync(_admin.Client, path, Forms.Fields(("id", "x")), token: null);
+        var page = await Forms.PostAsync(Admin.Client, path, Forms.Fields(("id", "x")), token: null);
 
         Assert.That(page.Status, Is.EqualTo(HttpStatusCode.BadRequest));
     }
@@ -139,7 +132,7 @@ public sealed class AdminRoleGatingTests
     {
         var auditor = _byRole[RoleNames.Auditor];
         var page = await Forms.GetAsync(auditor.Client, "/admin/policies?edit=internal");
-        var fields = await AdminSteps.LevelFormAsync(_appliance, "internal", f => f.ScreenShare = "no");
+        var fields = await AdminSteps.LevelFormAsync(Appliance, "internal", f => f.ScreenShare = "no");
         var post = await Forms.SubmitAsync(auditor.Client, "/admin/policies", fields, "/admin/policies?handler=Propose");
 
         Assert.Multiple(async () =>
@@ -147,7 +140,7 @@ public sealed class AdminRoleGatingTests
             Assert.That(page.Body, Does.Contain("id=\"level-internal\""));
             Assert.That(page.Body, Does.Not.Contain("handler=Propose"));
             Assert.That(post.Location, Does.Contain("/denied?"));
-            Assert.That((await AdminSteps.ControlsAsync(_appliance, "internal")).ScreenShareAllowed, Is.True);
+            Assert.That((await AdminSteps.ControlsAsync(Appliance, "internal")).ScreenShareAllowed, Is.True);
         });
     }
 }

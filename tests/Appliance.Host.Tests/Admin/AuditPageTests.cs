@@ -7,31 +7,25 @@ using Appliance.Host.Tests.Infrastructure;
 namespace Appliance.Host.Tests.Admin;
 
 /// <summary>The audit page: filter, export (itself audited), verify, and who may do which.</summary>
-public sealed class AuditPageTests
+public sealed class AuditPageTests : ApplianceFixture
 {
     private static readonly Texts T = Texts.Embedded;
-    private TestAppliance _appliance = null!;
-    private StaffSession _admin = null!;
     private StaffSession _auditor = null!;
     private StaffSession _operator = null!;
 
     [OneTimeSetUp]
-    public async Task StartAsync()
+    public async Task PrepareAsync()
     {
-        _appliance = await TestAppliance.StartAsync();
-        _admin = await StaffSession.BootstrapAsync(_appliance);
-        _auditor = await _admin.CreateUserAsync("auditor", "Aud Itor", RoleNames.Auditor);
-        _operator = await _admin.CreateUserAsync("operator", "Opal Operator", RoleNames.Operator);
-        await _appliance.Service<IAuditLog>().AppendAsync(new AuditEvent("sip:=cmd|' /C calc'!A0", AuditAction.Denied, "=HYPERLINK(\"x\")", AuditOutcome.Denied));
+        _auditor = await Admin.CreateUserAsync("auditor", "Aud Itor", RoleNames.Auditor);
+        _operator = await Admin.CreateUserAsync("operator", "Opal Operator", RoleNames.Operator);
+        await Appliance.Service<IAuditLog>().AppendAsync(new AuditEvent("sip:=cmd|' /C calc'!A0", AuditAction.Denied, "=HYPERLINK(\"x\")", AuditOutcome.Denied));
     }
 
     [OneTimeTearDown]
-    public async Task StopAsync()
+    public void DisposeStaff()
     {
         _auditor.Dispose();
         _operator.Dispose();
-        _admin.Dispose();
-        await _appliance.DisposeAsync();
     }
 
     [Test]
@@ -77,7 +71,7 @@ public sealed class AuditPageTests
     {
         var page = await Forms.SubmitAsync(_auditor.Client, "/admin/audit", Forms.Fields(("format", "csv")), "/admin/audit?handler=Export");
 
-        var entries = await _appliance.Service<IAuditLog>().ReadAsync(1, 10_000);
+        var entries = await Appliance.Service<IAuditLog>().ReadAsync(1, 10_000);
         Assert.Multiple(() =>
         {
             Assert.That(page.Status, Is.EqualTo(HttpStatusCode.OK));
@@ -107,7 +101,7 @@ public sealed class AuditPageTests
     {
         var page = await Forms.SubmitAsync(_operator.Client, "/admin/audit", [], "/admin/audit?handler=Verify");
 
-        var entries = await _appliance.Service<IAuditLog>().ReadAsync(1, 10_000);
+        var entries = await Appliance.Service<IAuditLog>().ReadAsync(1, 10_000);
         Assert.Multiple(() =>
         {
             Assert.That(page.Status, Is.EqualTo(HttpStatusCode.OK));

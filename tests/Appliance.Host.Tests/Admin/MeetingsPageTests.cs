@@ -8,34 +8,28 @@ using Appliance.Host.Tests.Signalling;
 namespace Appliance.Host.Tests.Admin;
 
 /// <summary>The live meetings page and the dashboard's figures.</summary>
-public sealed class MeetingsPageTests
+public sealed class MeetingsPageTests : ApplianceFixture
 {
     private static readonly Texts T = Texts.Embedded;
-    private TestAppliance _appliance = null!;
-    private StaffSession _admin = null!;
     private StaffSession _operator = null!;
 
     [OneTimeSetUp]
-    public async Task StartAsync()
+    public async Task PrepareAsync()
     {
-        _appliance = await TestAppliance.StartAsync();
-        _admin = await StaffSession.BootstrapAsync(_appliance);
-        _operator = await _admin.CreateUserAsync("night-operator", "Nora Night", RoleNames.Operator);
+        _operator = await Admin.CreateUserAsync("night-operator", "Nora Night", RoleNames.Operator);
     }
 
     [OneTimeTearDown]
-    public async Task StopAsync()
+    public void DisposeStaff()
     {
         _operator.Dispose();
-        _admin.Dispose();
-        await _appliance.DisposeAsync();
     }
 
     [Test]
     public async Task The_operator_sees_who_is_in_a_running_meeting_and_ends_it_for_everyone()
     {
-        var meetingId = await RoomSteps.BookNowAsync(_admin, "Night shift handover");
-        await using var host = await RoomSteps.HostEntersAsync(_admin, meetingId) is var h ? h.Socket : null!;
+        var meetingId = await RoomSteps.BookNowAsync(Admin, "Night shift handover");
+        await using var host = await RoomSteps.HostEntersAsync(Admin, meetingId) is var h ? h.Socket : null!;
 
         var page = await Forms.GetAsync(_operator.Client, "/admin/meetings");
         Assert.Multiple(() =>
@@ -49,7 +43,7 @@ public sealed class MeetingsPageTests
 
         AdminSteps.ExpectFine(ended);
         await host.ExpectAsync("ended");
-        var entries = await _appliance.Service<IAuditLog>().ReadAsync(1, 10_000);
+        var entries = await Appliance.Service<IAuditLog>().ReadAsync(1, 10_000);
         Assert.Multiple(() =>
         {
             Assert.That(ended.Body, Does.Contain(T.Get("en", "admin.meetings.none")));

@@ -8,30 +8,24 @@ using Appliance.Host.Tests.Infrastructure;
 namespace Appliance.Host.Tests.Admin;
 
 /// <summary>The policies page: a tightening applies at once, a loosening waits for a second officer, validation, preview and history.</summary>
-public sealed class PolicyPageTests
+public sealed class PolicyPageTests : ApplianceFixture
 {
     private static readonly Texts T = Texts.Embedded;
-    private TestAppliance _appliance = null!;
-    private StaffSession _admin = null!;
     private StaffSession _first = null!;
     private StaffSession _second = null!;
 
     [OneTimeSetUp]
-    public async Task StartAsync()
+    public async Task PrepareAsync()
     {
-        _appliance = await TestAppliance.StartAsync();
-        _admin = await StaffSession.BootstrapAsync(_appliance);
-        _first = await _admin.CreateUserAsync("officer-one", "Olivia First", RoleNames.SecurityOfficer);
-        _second = await _admin.CreateUserAsync("officer-two", "Oscar Second", RoleNames.SecurityOfficer);
+        _first = await Admin.CreateUserAsync("officer-one", "Olivia First", RoleNames.SecurityOfficer);
+        _second = await Admin.CreateUserAsync("officer-two", "Oscar Second", RoleNames.SecurityOfficer);
     }
 
     [OneTimeTearDown]
-    public async Task StopAsync()
+    public void DisposeStaff()
     {
         _first.Dispose();
         _second.Dispose();
-        _admin.Dispose();
-        await _appliance.DisposeAsync();
     }
 
     [Test]
@@ -54,16 +48,16 @@ public sealed class PolicyPageTests
     [Test]
     public async Task A_tightening_applies_at_once_and_says_so()
     {
-        var fields = await AdminSteps.LevelFormAsync(_appliance, "open", f => f.Recording = "no", "no recordings of open meetings");
+        var fields = await AdminSteps.LevelFormAsync(Appliance, "open", f => f.Recording = "no", "no recordings of open meetings");
 
         var page = await AdminSteps.PostLevelAsync(_first, fields);
 
         AdminSteps.ExpectFine(page);
-        var current = await _appliance.Service<PolicyAdministration>().CurrentAsync();
+        var current = await Appliance.Service<PolicyAdministration>().CurrentAsync();
         Assert.Multiple(async () =>
         {
             Assert.That(page.Body, Does.Contain(T.Get("en", "admin.policy.applied").Replace("{0}", current!.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)));
-            Assert.That((await AdminSteps.ControlsAsync(_appliance, "open")).RecordingAllowed, Is.False);
+            Assert.That((await AdminSteps.ControlsAsync(Appliance, "open")).RecordingAllowed, Is.False);
             Assert.That(page.Body, Does.Contain("no recordings of open meetings"), "the history shows the reason");
         });
     }
@@ -71,22 +65,22 @@ public sealed class PolicyPageTests
     [Test]
     public async Task A_loosening_waits_for_a_second_officer_and_the_proposer_cannot_approve_it()
     {
-        var fields = await AdminSteps.LevelFormAsync(_appliance, "confidential", f => f.MaxParticipants = "25");
+        var fields = await AdminSteps.LevelFormAsync(Appliance, "confidential", f => f.MaxParticipants = "25");
         var proposed = await AdminSteps.PostLevelAsync(_first, fields);
         AdminSteps.ExpectFine(proposed);
         Assert.That(proposed.Body, Does.Contain(T.Get("en", "admin.policy.pending")));
-        Assert.That((await AdminSteps.ControlsAsync(_appliance, "confidential")).MaxParticipants, Is.EqualTo(20), "nothing applies before approval");
+        Assert.That((await AdminSteps.ControlsAsync(Appliance, "confidential")).MaxParticipants, Is.EqualTo(20), "nothing applies before approval");
 
-        var pending = (await _appliance.Service<PolicyAdministration>().PendingAsync()).Single(p => p.Changes.Any(c => c.Control == PolicyControl.MaxParticipants && c.After == "25"));
+        var pending = (await Appliance.Service<PolicyAdministration>().PendingAsync()).Single(p => p.Changes.Any(c => c.Control == PolicyControl.MaxParticipants && c.After == "25"));
         var ownApproval = await Forms.SubmitAsync(_first.Client, "/admin/policies", Forms.Fields(("id", pending.Id)), "/admin/policies?handler=Approve");
         Assert.That(string.Join(" ", Forms.ErrorSummary(ownApproval.Body)), Does.Contain(T.Get("en", PolicyMessages.SameOfficer)));
-        Assert.That((await AdminSteps.ControlsAsync(_appliance, "confidential")).MaxParticipants, Is.EqualTo(20));
+        Assert.That((await AdminSteps.ControlsAsync(Appliance, "confidential")).MaxParticipants, Is.EqualTo(20));
 
         var approval = await Forms.SubmitAsync(_second.Client, "/admin/policies", Forms.Fields(("id", pending.Id)), "/admin/policies?handler=Approve");
 
         AdminSteps.ExpectFine(approval);
-        Assert.That((await AdminSteps.ControlsAsync(_appliance, "confidential")).MaxParticipants, Is.EqualTo(25));
-        var entries = await _appliance.Service<IAuditLog>().ReadAsync(1, 10_000);
+        Assert.That((await AdminSteps.ControlsAsync(Appliance, "confidential")).MaxParticipants, Is.EqualTo(25));
+        var entries = await Appliance.Service<IAuditLog>().ReadAsync(1, 10_000);
         Assert.Multiple(() =>
         {
             Assert.That(entries.Any(e => e.Action == AuditAction.PolicyChangeApproved && e.Outcome == AuditOutcome.Denied && e.Target == pending.Id), Is.True, "the refused self-approval is audited");
@@ -97,9 +91,9 @@ public sealed class PolicyPageTests
     [Test]
     public async Task A_rejected_loosening_never_applies()
     {
-        var fields = await AdminSteps.LevelFormAsync(_appliance, "internal", f => f.DataRetentionDays = "60");
+        var fields = await AdminSteps.LevelFormAsync(Appliance, "internal", f => f.DataRetentionDays = "60");
         AdminSteps.ExpectFine(await AdminSteps.PostLevelAsync(_first, fields));
-        var pending = (await _appliance.Service<PolicyAdministration>().PendingAsync()).Single(p => p.Changes.Any(c => c.Control == PolicyControl.DataRetentionDays && c.After == "60"));
+        var pending = (await Appliance.Service<PolicyAdministration>().PendingAsync()).Single(p => p.Changes.Any(c => c.Control == PolicyControl.DataRetentionDays && c.After == "60"));
 
         var rejected = await Forms.SubmitAsync(_second.Client, "/admin/policies", Forms.Fields(("id", pending.Id)), "/admin/policies?handler=Reject");
 
@@ -107,7 +101,7 @@ public sealed class PolicyPageTests
         Assert.Multiple(async () =>
         {
             Assert.That(rejected.Body, Does.Contain(T.Get("en", "admin.policy.rejected")));
-            Assert.That((await AdminSteps.ControlsAsync(_appliance, "internal")).DataRetentionDays, Is.EqualTo(30));
+            Assert.That((await AdminSteps.ControlsAsync(Appliance, "internal")).DataRetentionDays, Is.EqualTo(30));
         });
     }
 
@@ -120,12 +114,12 @@ public sealed class PolicyPageTests
     [TestCase("Acr", "has space\u0001", "acr")]
     public async Task An_invalid_control_is_shown_with_its_field_and_nothing_changes(string property, string value, string fieldId)
     {
-        var before = await _appliance.Service<PolicyAdministration>().CurrentAsync();
-        var fields = await AdminSteps.LevelFormAsync(_appliance, "internal", f => typeof(Appliance.AdminUi.Policies.LevelForm).GetProperty(property)!.SetValue(f, value));
+        var before = await Appliance.Service<PolicyAdministration>().CurrentAsync();
+        var fields = await AdminSteps.LevelFormAsync(Appliance, "internal", f => typeof(Appliance.AdminUi.Policies.LevelForm).GetProperty(property)!.SetValue(f, value));
 
         var page = await AdminSteps.PostLevelAsync(_first, fields);
 
-        var after = await _appliance.Service<PolicyAdministration>().CurrentAsync();
+        var after = await Appliance.Service<PolicyAdministration>().CurrentAsync();
         Assert.Multiple(() =>
         {
             Assert.That(page.Status, Is.EqualTo(HttpStatusCode.OK));
@@ -137,14 +131,14 @@ public sealed class PolicyPageTests
     [Test]
     public async Task The_preview_lists_booked_meetings_that_would_become_stricter_without_changing_anything()
     {
-        var meetingId = await MeetingPages.BookAsync(_admin, "Preview case conference", "internal");
-        var before = await _appliance.Service<PolicyAdministration>().CurrentAsync();
-        var fields = await AdminSteps.LevelFormAsync(_appliance, "internal", f => f.Chat = "no");
+        var meetingId = await MeetingPages.BookAsync(Admin, "Preview case conference", "internal");
+        var before = await Appliance.Service<PolicyAdministration>().CurrentAsync();
+        var fields = await AdminSteps.LevelFormAsync(Appliance, "internal", f => f.Chat = "no");
 
         var page = await AdminSteps.PostLevelAsync(_first, fields, "Preview");
 
         AdminSteps.ExpectFine(page);
-        var after = await _appliance.Service<PolicyAdministration>().CurrentAsync();
+        var after = await Appliance.Service<PolicyAdministration>().CurrentAsync();
         Assert.Multiple(() =>
         {
             Assert.That(page.Body, Does.Contain("Preview case conference"));
@@ -157,7 +151,7 @@ public sealed class PolicyPageTests
     [Test]
     public async Task The_history_shows_each_version_with_its_diff()
     {
-        var fields = await AdminSteps.LevelFormAsync(_appliance, "open", f => f.SipDialOut = "no");
+        var fields = await AdminSteps.LevelFormAsync(Appliance, "open", f => f.SipDialOut = "no");
         AdminSteps.ExpectFine(await AdminSteps.PostLevelAsync(_first, fields));
 
         var page = await Forms.GetAsync(_second.Client, "/admin/policies");

@@ -7,27 +7,21 @@ using Appliance.Host.Tests.Infrastructure;
 namespace Appliance.Host.Tests.Admin;
 
 /// <summary>The system page: certificate upload checks, TURN/SIP settings validation, backup.</summary>
-public sealed class SystemPageTests
+public sealed class SystemPageTests : ApplianceFixture
 {
     private static readonly Texts T = Texts.Embedded;
-    private TestAppliance _appliance = null!;
-    private StaffSession _admin = null!;
     private StaffSession _operator = null!;
 
     [OneTimeSetUp]
-    public async Task StartAsync()
+    public async Task PrepareAsync()
     {
-        _appliance = await TestAppliance.StartAsync();
-        _admin = await StaffSession.BootstrapAsync(_appliance);
-        _operator = await _admin.CreateUserAsync("sys-operator", "Sam Systems", RoleNames.Operator);
+        _operator = await Admin.CreateUserAsync("sys-operator", "Sam Systems", RoleNames.Operator);
     }
 
     [OneTimeTearDown]
-    public async Task StopAsync()
+    public void DisposeStaff()
     {
         _operator.Dispose();
-        _admin.Dispose();
-        await _appliance.DisposeAsync();
     }
 
     [Test]
@@ -39,8 +33,8 @@ public sealed class SystemPageTests
         var page = await Forms.SubmitAsync(_operator.Client, "/admin/system", Forms.Fields(("CertificatePem", cert), ("KeyPem", key)), "/admin/system?handler=Certificate");
 
         AdminSteps.ExpectFine(page);
-        var keyFile = Path.Combine(_appliance.DataDirectory, "tls", "uploaded.key");
-        var entries = await _appliance.Service<IAuditLog>().ReadAsync(1, 10_000);
+        var keyFile = Path.Combine(Appliance.DataDirectory, "tls", "uploaded.key");
+        var entries = await Appliance.Service<IAuditLog>().ReadAsync(1, 10_000);
         Assert.Multiple(() =>
         {
             Assert.That(page.Body, Does.Contain("next start"));
@@ -105,7 +99,7 @@ public sealed class SystemPageTests
         var page = await Forms.SubmitAsync(_operator.Client, "/admin/system", [], "/admin/system?handler=Backup");
 
         AdminSteps.ExpectFine(page);
-        var folder = Directory.GetDirectories(Path.Combine(_appliance.DataDirectory, "backups")).Single();
+        var folder = Directory.GetDirectories(Path.Combine(Appliance.DataDirectory, "backups")).Single();
         var files = Directory.GetFiles(folder).Select(Path.GetFileName).ToList();
         Assert.Multiple(() =>
         {

@@ -7,41 +7,25 @@ using Appliance.Host.Tests.Infrastructure;
 namespace Appliance.Host.Tests.Admin;
 
 /// <summary>The users page: an operator changes the roles of local accounts.</summary>
-public sealed class UsersPageTests
+public sealed class UsersPageTests : ApplianceFixture
 {
     private static readonly Texts T = Texts.Embedded;
-    private TestAppliance _appliance = null!;
-    private StaffSession _admin = null!;
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _appliance = await TestAppliance.StartAsync();
-        _admin = await StaffSession.BootstrapAsync(_appliance);
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        _admin.Dispose();
-        await _appliance.DisposeAsync();
-    }
 
     [Test]
     public async Task An_operator_changes_roles_the_session_ends_and_the_change_is_audited()
     {
-        using var person = await _admin.CreateUserAsync("role-change", "Rita Roles", RoleNames.Organiser);
+        using var person = await Admin.CreateUserAsync("role-change", "Rita Roles", RoleNames.Organiser);
         Assert.That((await Forms.GetAsync(person.Client, "/meetings")).Status, Is.EqualTo(HttpStatusCode.OK));
         var user = (await UserAsync("role-change"))!;
 
         var page = await Forms.SubmitAsync(
-            _admin.Client, "/admin/users",
+            Admin.Client, "/admin/users",
             Forms.Fields(("userId", user.Id), ("newRoles", RoleNames.Auditor), ("newRoles", RoleNames.SecurityOfficer)),
             "/admin/users?handler=Roles");
 
         var changed = (await UserAsync("role-change"))!;
         var running = await Forms.GetAsync(person.Client, "/meetings");
-        var entries = await _appliance.Service<IAuditLog>().ReadAsync(1, 10_000);
+        var entries = await Appliance.Service<IAuditLog>().ReadAsync(1, 10_000);
         Assert.Multiple(() =>
         {
             Assert.That(page.Location, Is.EqualTo("/admin/users"), string.Join("; ", Forms.ErrorSummary(page.Body)));
@@ -55,15 +39,15 @@ public sealed class UsersPageTests
     [Test]
     public async Task An_operator_cannot_remove_their_own_operator_role()
     {
-        var self = (await UserAsync(_admin.UserName))!;
+        var self = (await UserAsync(Admin.UserName))!;
 
         var page = await Forms.SubmitAsync(
-            _admin.Client, "/admin/users",
+            Admin.Client, "/admin/users",
             Forms.Fields(("userId", self.Id), ("newRoles", RoleNames.Organiser)),
             "/admin/users?handler=Roles");
 
-        var after = (await UserAsync(_admin.UserName))!;
-        var entries = await _appliance.Service<IAuditLog>().ReadAsync(1, 10_000);
+        var after = (await UserAsync(Admin.UserName))!;
+        var entries = await Appliance.Service<IAuditLog>().ReadAsync(1, 10_000);
         Assert.Multiple(() =>
         {
             Assert.That(page.Status, Is.EqualTo(HttpStatusCode.OK));
@@ -77,7 +61,7 @@ public sealed class UsersPageTests
     [Test]
     public async Task The_own_operator_checkbox_is_locked_and_every_local_account_has_the_roles_form()
     {
-        var page = await Forms.GetAsync(_admin.Client, "/admin/users");
+        var page = await Forms.GetAsync(Admin.Client, "/admin/users");
 
         Assert.Multiple(() =>
         {
@@ -89,7 +73,7 @@ public sealed class UsersPageTests
     [Test]
     public async Task Without_oidc_no_role_mappings_are_shown()
     {
-        var page = await Forms.GetAsync(_admin.Client, "/admin/users");
+        var page = await Forms.GetAsync(Admin.Client, "/admin/users");
 
         Assert.That(page.Body, Does.Not.Contain("id=\"role-mappings\""));
     }
@@ -97,10 +81,10 @@ public sealed class UsersPageTests
     [Test]
     public async Task Changing_roles_needs_the_antiforgery_token()
     {
-        using var person = await _admin.CreateUserAsync("role-csrf", "Carl Csrf", RoleNames.Organiser);
+        using var person = await Admin.CreateUserAsync("role-csrf", "Carl Csrf", RoleNames.Organiser);
         var user = (await UserAsync("role-csrf"))!;
 
-        var page = await Forms.PostAsync(_admin.Client, "/admin/users?handler=Roles", Forms.Fields(("userId", user.Id), ("newRoles", RoleNames.Operator)), token: null);
+        var page = await Forms.PostAsync(Admin.Client, "/admin/users?handler=Roles", Forms.Fields(("userId", user.Id), ("newRoles", RoleNames.Operator)), token: null);
 
         Assert.Multiple(async () =>
         {
@@ -112,7 +96,7 @@ public sealed class UsersPageTests
     [Test]
     public async Task A_non_operator_cannot_change_roles()
     {
-        using var person = await _admin.CreateUserAsync("role-officer", "Olga Officer", RoleNames.SecurityOfficer);
+        using var person = await Admin.CreateUserAsync("role-officer", "Olga Officer", RoleNames.SecurityOfficer);
         var self = (await UserAsync("role-officer"))!;
 
         var page = await Forms.PostAsync(person.Client, "/admin/users?handler=Roles", Forms.Fields(("userId", self.Id), ("newRoles", RoleNames.Operator)), Forms.FindToken((await Forms.GetAsync(person.Client, "/account/tokens")).Body));
@@ -124,5 +108,5 @@ public sealed class UsersPageTests
         });
     }
 
-    private Task<StaffUser?> UserAsync(string userName) => _appliance.Service<IIdentityStore>().FindUserByNameAsync(userName);
+    private Task<StaffUser?> UserAsync(string userName) => Appliance.Service<IIdentityStore>().FindUserByNameAsync(userName);
 }

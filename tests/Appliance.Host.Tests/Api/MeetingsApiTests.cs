@@ -12,10 +12,8 @@ namespace Appliance.Host.Tests.Api;
 /// The REST API with personal bearer tokens. One appliance with two organisers and an auditor, each with a token made
 /// on the account page; tests book their own meetings.
 /// </summary>
-public sealed class MeetingsApiTests
+public sealed class MeetingsApiTests : ApplianceFixture
 {
-    private TestAppliance _appliance = null!;
-    private StaffSession _admin = null!;
     private StaffSession _organiser = null!;
     private StaffSession _auditor = null!;
     private HttpClient _adminApi = null!;
@@ -23,33 +21,29 @@ public sealed class MeetingsApiTests
     private HttpClient _auditorApi = null!;
 
     [OneTimeSetUp]
-    public async Task StartAsync()
+    public async Task PrepareAsync()
     {
-        _appliance = await TestAppliance.StartAsync();
-        _admin = await StaffSession.BootstrapAsync(_appliance);
-        _organiser = await _admin.CreateUserAsync("olga", "Olga Organiser", RoleNames.Organiser);
-        _auditor = await _admin.CreateUserAsync("arne", "Arne Auditor", RoleNames.Auditor);
-        _adminApi = StaffSession.ApiClient(_appliance, await _admin.CreateApiTokenAsync());
-        _organiserApi = StaffSession.ApiClient(_appliance, await _organiser.CreateApiTokenAsync());
-        _auditorApi = StaffSession.ApiClient(_appliance, await _auditor.CreateApiTokenAsync());
+        _organiser = await Admin.CreateUserAsync("olga", "Olga Organiser", RoleNames.Organiser);
+        _auditor = await Admin.CreateUserAsync("arne", "Arne Auditor", RoleNames.Auditor);
+        _adminApi = StaffSession.ApiClient(Appliance, await Admin.CreateApiTokenAsync());
+        _organiserApi = StaffSession.ApiClient(Appliance, await _organiser.CreateApiTokenAsync());
+        _auditorApi = StaffSession.ApiClient(Appliance, await _auditor.CreateApiTokenAsync());
     }
 
     [OneTimeTearDown]
-    public async Task StopAsync()
+    public void DisposeStaff()
     {
         _adminApi.Dispose();
         _organiserApi.Dispose();
         _auditorApi.Dispose();
-        _admin.Dispose();
         _organiser.Dispose();
         _auditor.Dispose();
-        await _appliance.DisposeAsync();
     }
 
     [Test]
     public async Task Listing_meetings_without_credentials_answers_401_problem_with_a_bearer_challenge()
     {
-        using var anonymous = _appliance.CreateClient();
+        using var anonymous = Appliance.CreateClient();
 
         var answer = await ApiCalls.GetAsync(anonymous, "/api/v1/meetings");
 
@@ -66,9 +60,9 @@ public sealed class MeetingsApiTests
     public async Task Staff_session_cookie_is_not_accepted_by_the_api()
     {
         // The admin's browser is signed in: the same cookies open the pages but not the API.
-        var page = await Forms.GetAsync(_admin.Client, "/meetings");
-        var answer = await ApiCalls.GetAsync(_admin.Client, "/api/v1/meetings");
-        var posted = await ApiCalls.PostAsync(_admin.Client, "/api/v1/meetings", ApiCalls.Meeting("Booked with a cookie"));
+        var page = await Forms.GetAsync(Admin.Client, "/meetings");
+        var answer = await ApiCalls.GetAsync(Admin.Client, "/api/v1/meetings");
+        var posted = await ApiCalls.PostAsync(Admin.Client, "/api/v1/meetings", ApiCalls.Meeting("Booked with a cookie"));
 
         Assert.Multiple(() =>
         {
@@ -85,7 +79,7 @@ public sealed class MeetingsApiTests
         var invited = await ApiCalls.PostAsync(_adminApi, $"/api/v1/meetings/{meetingId}/invitations", new { guestName = "Gus Guest", pin = "2468" });
         var link = new Uri(invited.Root.GetProperty("link").GetString()!);
         var cookies = new CookieContainer();
-        using var guest = _appliance.CreateClient(cookies);
+        using var guest = Appliance.CreateClient(cookies);
         var ask = await Forms.GetAsync(guest, link.AbsolutePath);
         var pin = await Forms.PostAsync(guest, link.AbsolutePath, Forms.Fields(("pin", "2468")), Forms.FindToken(ask.Body));
         Assert.That(pin.Status, Is.EqualTo(HttpStatusCode.Redirect), "the guest gave the right PIN");
@@ -93,7 +87,7 @@ public sealed class MeetingsApiTests
 
         var withCookies = await ApiCalls.GetAsync(guest, "/api/v1/meetings");
         var withCookiesOne = await ApiCalls.GetAsync(guest, "/api/v1/meetings/" + meetingId);
-        using var linkAsBearer = StaffSession.ApiClient(_appliance, link.AbsolutePath["/j/".Length..]);
+        using var linkAsBearer = StaffSession.ApiClient(Appliance, link.AbsolutePath["/j/".Length..]);
         var withLinkToken = await ApiCalls.GetAsync(linkAsBearer, "/api/v1/meetings");
 
         Assert.Multiple(() =>
@@ -109,7 +103,7 @@ public sealed class MeetingsApiTests
     [TestCase("Basic", "YWRtaW46cGFzc3dvcmQ=")]
     public async Task Unknown_tokens_and_other_schemes_answer_401(string scheme, string value)
     {
-        using var client = _appliance.CreateClient();
+        using var client = Appliance.CreateClient();
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/meetings");
         request.Headers.TryAddWithoutValidation("Authorization", $"{scheme} {value}".Trim());
 
@@ -122,7 +116,7 @@ public sealed class MeetingsApiTests
     [Test]
     public async Task A_well_formed_token_that_was_never_issued_answers_401()
     {
-        using var client = StaffSession.ApiClient(_appliance, SecretToken.Generate());
+        using var client = StaffSession.ApiClient(Appliance, SecretToken.Generate());
 
         var answer = await ApiCalls.GetAsync(client, "/api/v1/meetings");
 
@@ -133,10 +127,10 @@ public sealed class MeetingsApiTests
     public async Task A_revoked_token_answers_401()
     {
         var token = await _organiser.CreateApiTokenAsync("short-lived");
-        using var client = StaffSession.ApiClient(_appliance, token);
+        using var client = StaffSession.ApiClient(Appliance, token);
         Assert.That((await ApiCalls.GetAsync(client, "/api/v1/meetings")).Status, Is.EqualTo(HttpStatusCode.OK), "works before it is revoked");
 
-        var identity = _appliance.Service<IIdentityStore>();
+        var identity = Appliance.Service<IIdentityStore>();
         var userId = (await identity.FindUserByNameAsync(_organiser.UserName))!.Id;
         var tokenId = (await identity.ListApiTokensAsync(userId)).Single(t => t.Name == "short-lived").Id;
         var page = await Forms.GetAsync(_organiser.Client, "/account/tokens");
@@ -153,9 +147,9 @@ public sealed class MeetingsApiTests
     public async Task An_expired_token_answers_401()
     {
         var token = await _organiser.CreateApiTokenAsync("expiring");
-        using var client = StaffSession.ApiClient(_appliance, token);
+        using var client = StaffSession.ApiClient(Appliance, token);
         Assert.That((await ApiCalls.GetAsync(client, "/api/v1/meetings")).Status, Is.EqualTo(HttpStatusCode.OK), "works before it expires");
-        var identity = _appliance.Service<IIdentityStore>();
+        var identity = Appliance.Service<IIdentityStore>();
         var stored = await identity.FindApiTokenByHashAsync(SecretToken.Hash(token));
         await identity.UpdateApiTokenAsync(stored! with { ExpiresAt = TimeProvider.System.GetUtcNow().AddMinutes(-1) });
 
@@ -187,14 +181,14 @@ public sealed class MeetingsApiTests
         var other = await ApiCalls.PostAsync(_adminApi, $"/api/v1/meetings/{theirs}/join-ticket", new { });
         var auditor = await ApiCalls.PostAsync(_auditorApi, $"/api/v1/meetings/{theirs}/join-ticket", new { });
 
-        var ticket = _appliance.Service<Appliance.Host.Signalling.JoinTickets>().Read(own.Root.GetProperty("ticket").GetString());
+        var ticket = Appliance.Service<Appliance.Host.Signalling.JoinTickets>().Read(own.Root.GetProperty("ticket").GetString());
         Assert.Multiple(() =>
         {
             Assert.That(own.Status, Is.EqualTo(HttpStatusCode.OK));
             Assert.That(own.Root.GetProperty("webSocketPath").GetString(), Is.EqualTo("/ws"));
             Assert.That(ticket, Is.Not.Null);
             Assert.That(ticket!.MeetingId, Is.EqualTo(theirs));
-            Assert.That(ticket.Kind, Is.EqualTo(Appliance.Core.Rooms.ParticipantKind.Staff));
+            Assert.That(ticket.Kind, Is.EqualTo(global::Appliance.Core.Rooms.ParticipantKind.Staff));
             Assert.That(other.Status, Is.EqualTo(HttpStatusCode.NotFound), "another organiser's meeting is not found, as for GetMeeting");
             Assert.That(auditor.Status, Is.EqualTo(HttpStatusCode.Forbidden));
         });
@@ -268,7 +262,7 @@ public sealed class MeetingsApiTests
             Assert.That(location, Is.EqualTo("/api/v1/meetings/" + booked.Root.GetProperty("id").GetString()));
             Assert.That(booked.Root.GetProperty("title").GetString(), Is.EqualTo("Follow-up 815"));
             Assert.That(booked.Root.GetProperty("marking").GetString(), Is.EqualTo("CONFIDENTIAL"));
-            Assert.That(booked.Root.GetProperty("organiser").GetString(), Is.EqualTo(_admin.DisplayName));
+            Assert.That(booked.Root.GetProperty("organiser").GetString(), Is.EqualTo(Admin.DisplayName));
             Assert.That(booked.Root.GetProperty("startsAt").GetDateTimeOffset(), Is.EqualTo(start));
             Assert.That(booked.Root.GetProperty("participants")[0].GetProperty("name").GetString(), Is.EqualTo("Carla Citizen"));
             Assert.That(fetched.Status, Is.EqualTo(HttpStatusCode.OK));
@@ -288,10 +282,10 @@ public sealed class MeetingsApiTests
             classification = "cosmic",
             participants = new[] { new { name = "Pat", role = "wizard", email = "not-an-address" } },
         };
-        var before = await _appliance.Service<Appliance.Core.Meetings.IMeetingStore>().CountAsync();
+        var before = await Appliance.Service<Appliance.Core.Meetings.IMeetingStore>().CountAsync();
 
         var answer = await ApiCalls.PostAsync(_adminApi, "/api/v1/meetings", request);
-        var after = await _appliance.Service<Appliance.Core.Meetings.IMeetingStore>().CountAsync();
+        var after = await Appliance.Service<Appliance.Core.Meetings.IMeetingStore>().CountAsync();
 
         Assert.Multiple(() =>
         {
@@ -314,10 +308,10 @@ public sealed class MeetingsApiTests
     [TestCase("null", TestName = "A_json_null_body_answers_400_problem")]
     public async Task Unreadable_json_answers_400_problem(string json)
     {
-        var before = await _appliance.Service<Appliance.Core.Meetings.IMeetingStore>().CountAsync();
+        var before = await Appliance.Service<Appliance.Core.Meetings.IMeetingStore>().CountAsync();
 
         var answer = await ApiCalls.PostJsonAsync(_adminApi, "/api/v1/meetings", json);
-        var after = await _appliance.Service<Appliance.Core.Meetings.IMeetingStore>().CountAsync();
+        var after = await Appliance.Service<Appliance.Core.Meetings.IMeetingStore>().CountAsync();
 
         Assert.Multiple(() =>
         {
@@ -346,10 +340,10 @@ public sealed class MeetingsApiTests
         var json = JsonSerializer.Serialize(ApiCalls.Meeting("Huge and chunked", agenda: new string('y', 70 * 1024)), JsonSerializerOptions.Web);
         using var content = new StreamContent(new UnknownLengthStream(Encoding.UTF8.GetBytes(json)));
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        var before = await _appliance.Service<Appliance.Core.Meetings.IMeetingStore>().CountAsync();
+        var before = await Appliance.Service<Appliance.Core.Meetings.IMeetingStore>().CountAsync();
 
         var answer = await ApiCalls.ReadAsync(await _adminApi.PostAsync(new Uri("/api/v1/meetings", UriKind.Relative), content));
-        var after = await _appliance.Service<Appliance.Core.Meetings.IMeetingStore>().CountAsync();
+        var after = await Appliance.Service<Appliance.Core.Meetings.IMeetingStore>().CountAsync();
 
         Assert.Multiple(() =>
         {
@@ -367,7 +361,7 @@ public sealed class MeetingsApiTests
         Assert.That(invited.Status, Is.EqualTo(HttpStatusCode.Created), invited.Body);
         var link = invited.Root.GetProperty("link").GetString()!;
         var invitationId = invited.Root.GetProperty("id").GetString()!;
-        using var guest = _appliance.CreateClient();
+        using var guest = Appliance.CreateClient();
         var before = await Forms.GetAsync(guest, new Uri(link).AbsolutePath);
 
         var revoked = await ApiCalls.PostJsonAsync(_adminApi, $"/api/v1/meetings/{meetingId}/invitations/{invitationId}/revoke", "");
@@ -377,7 +371,7 @@ public sealed class MeetingsApiTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(link, Does.StartWith(_appliance.BaseAddress.AbsoluteUri + "j/"));
+            Assert.That(link, Does.StartWith(Appliance.BaseAddress.AbsoluteUri + "j/"));
             Assert.That(invited.Root.GetProperty("calendar").GetString()!.Replace("\r\n ", "", StringComparison.Ordinal), Does.Contain("BEGIN:VCALENDAR").And.Contain(link));
             Assert.That(invited.Root.GetProperty("hasPin").GetBoolean(), Is.False);
             Assert.That(before.Status, Is.EqualTo(HttpStatusCode.OK));
@@ -417,7 +411,7 @@ public sealed class MeetingsApiTests
         var first = await ApiCalls.PostJsonAsync(_adminApi, $"/api/v1/meetings/{meetingId}/cancel", "");
         var second = await ApiCalls.PostJsonAsync(_adminApi, $"/api/v1/meetings/{meetingId}/cancel", "");
         var invite = await ApiCalls.PostAsync(_adminApi, $"/api/v1/meetings/{meetingId}/invitations", new { guestName = "Too late" });
-        using var guest = _appliance.CreateClient();
+        using var guest = Appliance.CreateClient();
         var link = await Forms.GetAsync(guest, path);
 
         Assert.Multiple(() =>
@@ -442,7 +436,7 @@ public sealed class MeetingsApiTests
     [Test]
     public async Task OpenApi_document_describes_the_meetings_path_and_the_bearer_scheme()
     {
-        using var anonymous = _appliance.CreateClient();
+        using var anonymous = Appliance.CreateClient();
 
         var answer = await ApiCalls.GetAsync(anonymous, "/api/v1/openapi.json");
 

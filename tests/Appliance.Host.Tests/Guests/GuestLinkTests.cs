@@ -12,40 +12,29 @@ namespace Appliance.Host.Tests.Guests;
 /// Invitations issued from the meeting page and what their links open. One appliance and one booked meeting; every
 /// test invites its own guests.
 /// </summary>
-public sealed class GuestLinkTests
+public sealed class GuestLinkTests : ApplianceFixture
 {
     private const string Title = "Hearing about the housing benefit";
     private const string Agenda = "1. Welcome\n2. Your questions";
     private static readonly Texts T = Texts.Embedded;
-    private TestAppliance _appliance = null!;
-    private StaffSession _admin = null!;
     private string _meetingId = null!;
 
     [OneTimeSetUp]
-    public async Task StartAsync()
+    public async Task PrepareAsync()
     {
-        _appliance = await TestAppliance.StartAsync();
-        _admin = await StaffSession.BootstrapAsync(_appliance);
-        _meetingId = await MeetingPages.BookAsync(_admin, Title, "internal", Agenda);
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        _admin.Dispose();
-        await _appliance.DisposeAsync();
+        _meetingId = await MeetingPages.BookAsync(Admin, Title, "internal", Agenda);
     }
 
     [Test]
     public async Task Invitation_form_shows_the_link_once()
     {
-        var issued = await MeetingPages.InviteAsync(_admin, _meetingId, "Gina Guest");
-        var reloaded = await Forms.GetAsync(_admin.Client, "/meetings/" + _meetingId);
+        var issued = await MeetingPages.InviteAsync(Admin, _meetingId, "Gina Guest");
+        var reloaded = await Forms.GetAsync(Admin.Client, "/meetings/" + _meetingId);
 
         Assert.Multiple(() =>
         {
             Assert.That(issued.Page.Status, Is.EqualTo(HttpStatusCode.OK));
-            Assert.That(issued.Link, Does.StartWith(_appliance.BaseAddress.AbsoluteUri + "j/"));
+            Assert.That(issued.Link, Does.StartWith(Appliance.BaseAddress.AbsoluteUri + "j/"));
             Assert.That(issued.Path, Is.EqualTo("/j/" + issued.Token));
             Assert.That(SecretToken.LooksValid(issued.Token), Is.True);
             Assert.That(reloaded.Body, Does.Contain("Gina Guest"), "the invitation is listed");
@@ -57,12 +46,12 @@ public sealed class GuestLinkTests
     [Test]
     public async Task Guest_link_opens_the_waiting_page_with_title_time_agenda_host_and_marking()
     {
-        var issued = await MeetingPages.InviteAsync(_admin, _meetingId, "Harry Guest");
-        using var guest = _appliance.CreateClient();
+        var issued = await MeetingPages.InviteAsync(Admin, _meetingId, "Harry Guest");
+        using var guest = Appliance.CreateClient();
 
         var page = await Forms.GetAsync(guest, issued.Path);
         var text = MeetingPages.VisibleText(page.Body);
-        var meeting = await _appliance.Service<Appliance.Core.Meetings.IMeetingStore>().FindAsync(_meetingId);
+        var meeting = await Appliance.Service<Appliance.Core.Meetings.IMeetingStore>().FindAsync(_meetingId);
 
         Assert.Multiple(() =>
         {
@@ -70,7 +59,7 @@ public sealed class GuestLinkTests
             Assert.That(page.Body, Does.Contain($"<h1>{Title}</h1>"));
             Assert.That(text, Does.Contain(ExpectedTime(meeting!.StartsAt, meeting.EndsAt)));
             Assert.That(page.Body, Does.Match("<p class=\"agenda\">1\\. Welcome(\n|&#xA;)2\\. Your questions</p>"));
-            Assert.That(text, Does.Contain(_admin.DisplayName));
+            Assert.That(text, Does.Contain(Admin.DisplayName));
             Assert.That(text, Does.Contain("Harry Guest"));
             Assert.That(page.Body, Does.Match("<div class=\"marking marking-internal\"[^>]*>INTERNAL</div>"));
             Assert.That(page.Body, Does.Not.Contain(Forms.TokenField), "no PIN form on a link without PIN");
@@ -81,12 +70,12 @@ public sealed class GuestLinkTests
     [Test]
     public async Task Calendar_file_from_the_meeting_page_holds_the_guest_link()
     {
-        var issued = await MeetingPages.InviteAsync(_admin, _meetingId, "Ingrid Guest");
+        var issued = await MeetingPages.InviteAsync(Admin, _meetingId, "Ingrid Guest");
         var fields = Forms.HiddenFieldsOf(issued.Page.Body, $"/meetings/{_meetingId}?handler=Calendar");
 
-        var ics = await Forms.PostAsync(_admin.Client, $"/meetings/{_meetingId}?handler=Calendar", fields, token: null);
+        var ics = await Forms.PostAsync(Admin.Client, $"/meetings/{_meetingId}?handler=Calendar", fields, token: null);
         var wrongToken = await Forms.PostAsync(
-            _admin.Client,
+            Admin.Client,
             $"/meetings/{_meetingId}?handler=Calendar",
             Forms.Fields(("invitationId", issued.InvitationId), ("token", SecretToken.Generate()), (Forms.TokenField, fields.Single(f => f.Key == Forms.TokenField).Value)),
             token: null);
@@ -105,8 +94,8 @@ public sealed class GuestLinkTests
     [Test]
     public async Task Calendar_file_from_the_guest_page_holds_the_guest_link()
     {
-        var issued = await MeetingPages.InviteAsync(_admin, _meetingId, "Jon Guest");
-        using var guest = _appliance.CreateClient();
+        var issued = await MeetingPages.InviteAsync(Admin, _meetingId, "Jon Guest");
+        using var guest = Appliance.CreateClient();
 
         var ics = await Forms.GetAsync(guest, issued.Path + "?handler=Calendar");
         var bad = await Forms.GetAsync(guest, "/j/" + SecretToken.Generate() + "?handler=Calendar");
@@ -124,24 +113,24 @@ public sealed class GuestLinkTests
     [Test]
     public async Task Wrong_malformed_revoked_expired_and_cancelled_links_all_get_one_identical_page()
     {
-        using var guest = _appliance.CreateClient();
+        using var guest = Appliance.CreateClient();
         var wrong = await Forms.GetAsync(guest, "/j/" + SecretToken.Generate());
         var malformed = await Forms.GetAsync(guest, "/j/abc");
 
-        var revoked = await MeetingPages.InviteAsync(_admin, _meetingId, "Revoked Guest");
+        var revoked = await MeetingPages.InviteAsync(Admin, _meetingId, "Revoked Guest");
         Assert.That((await Forms.GetAsync(guest, revoked.Path)).Status, Is.EqualTo(HttpStatusCode.OK), "works before it is revoked");
-        var revoke = await Forms.SubmitAsync(_admin.Client, "/meetings/" + _meetingId, Forms.Fields(("invitationId", revoked.InvitationId)), $"/meetings/{_meetingId}?handler=Revoke");
+        var revoke = await Forms.SubmitAsync(Admin.Client, "/meetings/" + _meetingId, Forms.Fields(("invitationId", revoked.InvitationId)), $"/meetings/{_meetingId}?handler=Revoke");
         Assert.That(revoke.Body, Does.Contain("class=\"notice\""), string.Join("; ", Forms.ErrorSummary(revoke.Body)));
 
-        var expired = await MeetingPages.InviteAsync(_admin, _meetingId, "Expired Guest");
-        var store = _appliance.Service<IInvitationStore>();
+        var expired = await MeetingPages.InviteAsync(Admin, _meetingId, "Expired Guest");
+        var store = Appliance.Service<IInvitationStore>();
         var invitation = await store.FindAsync(expired.InvitationId);
         await store.UpdateAsync(invitation! with { ExpiresAt = TimeProvider.System.GetUtcNow().AddMinutes(-1) });
 
-        var cancelledMeeting = await MeetingPages.BookAsync(_admin, "To be cancelled", "internal");
-        var cancelled = await MeetingPages.InviteAsync(_admin, cancelledMeeting, "Cancelled Guest");
+        var cancelledMeeting = await MeetingPages.BookAsync(Admin, "To be cancelled", "internal");
+        var cancelled = await MeetingPages.InviteAsync(Admin, cancelledMeeting, "Cancelled Guest");
         Assert.That((await Forms.GetAsync(guest, cancelled.Path)).Status, Is.EqualTo(HttpStatusCode.OK), "works before the meeting is cancelled");
-        var cancel = await Forms.SubmitAsync(_admin.Client, "/meetings/" + cancelledMeeting, [], $"/meetings/{cancelledMeeting}?handler=Cancel");
+        var cancel = await Forms.SubmitAsync(Admin.Client, "/meetings/" + cancelledMeeting, [], $"/meetings/{cancelledMeeting}?handler=Cancel");
         Assert.That(cancel.Body, Does.Contain("class=\"notice\""), string.Join("; ", Forms.ErrorSummary(cancel.Body)));
 
         var pages = new Dictionary<string, PageResponse>
@@ -169,8 +158,8 @@ public sealed class GuestLinkTests
     [Test]
     public async Task Link_with_a_pin_asks_for_it_and_after_the_right_pin_a_reload_needs_no_pin()
     {
-        var issued = await MeetingPages.InviteAsync(_admin, _meetingId, "Karl Pin", pin: "482913");
-        using var guest = _appliance.CreateClient(new CookieContainer());
+        var issued = await MeetingPages.InviteAsync(Admin, _meetingId, "Karl Pin", pin: "482913");
+        using var guest = Appliance.CreateClient(new CookieContainer());
 
         var ask = await Forms.GetAsync(guest, issued.Path);
         Assert.Multiple(() =>
@@ -196,7 +185,7 @@ public sealed class GuestLinkTests
 
         var waiting = await Forms.GetAsync(guest, issued.Path);
         var reload = await Forms.GetAsync(guest, issued.Path);
-        using var otherBrowser = _appliance.CreateClient(new CookieContainer());
+        using var otherBrowser = Appliance.CreateClient(new CookieContainer());
         var elsewhere = await Forms.GetAsync(otherBrowser, issued.Path);
 
         Assert.Multiple(() =>
@@ -211,8 +200,8 @@ public sealed class GuestLinkTests
     [Test]
     public async Task Five_wrong_pins_turn_the_link_into_the_generic_invalid_page_even_for_the_right_pin()
     {
-        var issued = await MeetingPages.InviteAsync(_admin, _meetingId, "Lisa Locked", pin: "1357");
-        using var guest = _appliance.CreateClient(new CookieContainer());
+        var issued = await MeetingPages.InviteAsync(Admin, _meetingId, "Lisa Locked", pin: "1357");
+        using var guest = Appliance.CreateClient(new CookieContainer());
         var ask = await Forms.GetAsync(guest, issued.Path);
         var token = Forms.FindToken(ask.Body);
         var invalid = await Forms.GetAsync(guest, "/j/" + SecretToken.Generate());
@@ -244,10 +233,10 @@ public sealed class GuestLinkTests
     [TestCase("Mo Guest", "", "next week", "field.expiresAt", "validation.invalid_expiry", TestName = "Invitation_form_with_a_malformed_expiry_shows_the_error")]
     public async Task Invalid_invitation_form_shows_the_error_and_issues_nothing(string guestName, string pin, string expiresAt, string field, string message)
     {
-        var before = (await _appliance.Service<IInvitationStore>().ListByMeetingAsync(_meetingId)).Count;
+        var before = (await Appliance.Service<IInvitationStore>().ListByMeetingAsync(_meetingId)).Count;
 
-        var page = await MeetingPages.SubmitInvitationAsync(_admin, _meetingId, guestName, pin, expiresAt);
-        var after = (await _appliance.Service<IInvitationStore>().ListByMeetingAsync(_meetingId)).Count;
+        var page = await MeetingPages.SubmitInvitationAsync(Admin, _meetingId, guestName, pin, expiresAt);
+        var after = (await Appliance.Service<IInvitationStore>().ListByMeetingAsync(_meetingId)).Count;
 
         Assert.Multiple(() =>
         {
@@ -265,7 +254,7 @@ public sealed class GuestLinkTests
         {
             CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = new CultureInfo("en");
             // ICU's English times have a narrow no-break space before AM/PM; the page text is compared with white space collapsed.
-            return MeetingPages.VisibleText(_appliance.Service<DisplayTime>().Range(start, end)).Trim();
+            return MeetingPages.VisibleText(Appliance.Service<DisplayTime>().Range(start, end)).Trim();
         }
         finally
         {

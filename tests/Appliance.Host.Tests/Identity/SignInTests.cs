@@ -7,31 +7,15 @@ using Appliance.Host.Tests.Infrastructure;
 namespace Appliance.Host.Tests.Identity;
 
 /// <summary>Password and TOTP sign-in. One appliance; every test uses its own accounts, so that lockouts do not leak.</summary>
-public sealed class SignInTests
+public sealed class SignInTests : ApplianceFixture
 {
     private static readonly Texts T = Texts.Embedded;
-    private TestAppliance _appliance = null!;
-    private StaffSession _admin = null!;
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _appliance = await TestAppliance.StartAsync();
-        _admin = await StaffSession.BootstrapAsync(_appliance);
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        _admin.Dispose();
-        await _appliance.DisposeAsync();
-    }
 
     [Test]
     public async Task Wrong_password_gets_the_same_message_as_an_unknown_user()
     {
-        await _admin.CreateAccountAsync("wrongpw", "Wendy Wrong", RoleNames.Organiser);
-        using var client = _appliance.CreateClient(new CookieContainer());
+        await Admin.CreateAccountAsync("wrongpw", "Wendy Wrong", RoleNames.Organiser);
+        using var client = Appliance.CreateClient(new CookieContainer());
 
         var wrongPassword = await Forms.SubmitAsync(client, "/signin", Forms.Fields(("userName", "wrongpw"), ("password", "not the password at all")));
         var unknownUser = await Forms.SubmitAsync(client, "/signin", Forms.Fields(("userName", "nobody-here"), ("password", "not the password at all")));
@@ -49,8 +33,8 @@ public sealed class SignInTests
     [Test]
     public async Task Account_locks_after_five_failures_and_then_refuses_even_the_right_password()
     {
-        var user = await _admin.CreateAccountAsync("locky", "Lou Locked", RoleNames.Organiser);
-        using var client = _appliance.CreateClient(new CookieContainer());
+        var user = await Admin.CreateAccountAsync("locky", "Lou Locked", RoleNames.Organiser);
+        using var client = Appliance.CreateClient(new CookieContainer());
         var fields = Forms.Fields(("userName", user.UserName), ("password", "a wrong password indeed"));
 
         var answers = new List<PageResponse>();
@@ -74,7 +58,7 @@ public sealed class SignInTests
     [Test]
     public async Task Right_password_and_code_sign_in_and_open_the_meetings()
     {
-        using var user = await _admin.CreateUserAsync("rightful", "Rita Rightful", RoleNames.Organiser);
+        using var user = await Admin.CreateUserAsync("rightful", "Rita Rightful", RoleNames.Organiser);
 
         var meetings = await Forms.GetAsync(user.Client, "/meetings");
 
@@ -85,8 +69,8 @@ public sealed class SignInTests
     [Test]
     public async Task Wrong_code_is_refused_and_gives_no_session()
     {
-        using var user = await _admin.CreateUserAsync("codey", "Cody Code", RoleNames.Organiser);
-        using var client = _appliance.CreateClient(new CookieContainer());
+        using var user = await Admin.CreateUserAsync("codey", "Cody Code", RoleNames.Organiser);
+        using var client = Appliance.CreateClient(new CookieContainer());
         var password = await Forms.SubmitAsync(client, "/signin", Forms.Fields(("userName", user.UserName), ("password", user.Password)));
         Assert.That(password.Location, Does.StartWith("/signin/code"));
 
@@ -106,11 +90,11 @@ public sealed class SignInTests
     [Test]
     public async Task A_code_that_was_used_once_is_refused_the_second_time()
     {
-        using var user = await _admin.CreateUserAsync("replay", "Ray Replay", RoleNames.Organiser);
+        using var user = await Admin.CreateUserAsync("replay", "Ray Replay", RoleNames.Organiser);
         await user.SignInAsync();
         var used = user.LastCode;
 
-        using var attacker = _appliance.CreateClient(new CookieContainer());
+        using var attacker = Appliance.CreateClient(new CookieContainer());
         var password = await Forms.SubmitAsync(attacker, "/signin", Forms.Fields(("userName", user.UserName), ("password", user.Password)));
         var replay = await Forms.SubmitAsync(attacker, password.Location!, Forms.Fields(("code", used)));
         var meetings = await Forms.GetAsync(attacker, "/meetings");
@@ -127,8 +111,8 @@ public sealed class SignInTests
     [Test]
     public async Task A_new_account_must_enrol_its_authenticator_before_it_can_open_anything()
     {
-        var account = await _admin.CreateAccountAsync("newbie", "Nina New", RoleNames.Organiser);
-        using var client = _appliance.CreateClient(new CookieContainer());
+        var account = await Admin.CreateAccountAsync("newbie", "Nina New", RoleNames.Organiser);
+        using var client = Appliance.CreateClient(new CookieContainer());
 
         var password = await Forms.SubmitAsync(client, "/signin", Forms.Fields(("userName", account.UserName), ("password", account.Password)));
         var meetings = await Forms.GetAsync(client, "/meetings");
@@ -147,7 +131,7 @@ public sealed class SignInTests
     [Test]
     public async Task Signing_out_ends_the_session()
     {
-        using var user = await _admin.CreateUserAsync("leaver", "Lee Leaver", RoleNames.Organiser);
+        using var user = await Admin.CreateUserAsync("leaver", "Lee Leaver", RoleNames.Organiser);
         var page = await Forms.GetAsync(user.Client, "/meetings");
         Assert.That(page.Status, Is.EqualTo(HttpStatusCode.OK));
 
@@ -167,7 +151,7 @@ public sealed class SignInTests
     [Test]
     public async Task Staff_pages_redirect_anonymous_visitors_to_sign_in()
     {
-        using var client = _appliance.CreateClient();
+        using var client = Appliance.CreateClient();
 
         var meetings = await Forms.GetAsync(client, "/meetings");
         var admin = await Forms.GetAsync(client, "/admin/users");

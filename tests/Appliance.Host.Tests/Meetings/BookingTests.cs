@@ -7,25 +7,9 @@ using Appliance.Host.Tests.Infrastructure;
 namespace Appliance.Host.Tests.Meetings;
 
 /// <summary>Booking meetings through the organiser's form. One appliance; titles are unique per test.</summary>
-public sealed class BookingTests
+public sealed class BookingTests : ApplianceFixture
 {
     private static readonly Texts T = Texts.Embedded;
-    private TestAppliance _appliance = null!;
-    private StaffSession _admin = null!;
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _appliance = await TestAppliance.StartAsync();
-        _admin = await StaffSession.BootstrapAsync(_appliance);
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        _admin.Dispose();
-        await _appliance.DisposeAsync();
-    }
 
     [Test]
     public async Task Booking_form_without_the_antiforgery_token_is_refused_with_400_and_books_nothing()
@@ -33,8 +17,8 @@ public sealed class BookingTests
         var before = await MeetingCountAsync();
         var start = MeetingPages.Tomorrow();
 
-        var page = await Forms.PostAsync(_admin.Client, "/meetings/new", MeetingPages.BookingFields("Forged booking", start, start.AddHours(1)), token: null);
-        var forgedToken = await Forms.PostAsync(_admin.Client, "/meetings/new", MeetingPages.BookingFields("Forged booking", start, start.AddHours(1)), token: "CfDJ8-not-a-real-token");
+        var page = await Forms.PostAsync(Admin.Client, "/meetings/new", MeetingPages.BookingFields("Forged booking", start, start.AddHours(1)), token: null);
+        var forgedToken = await Forms.PostAsync(Admin.Client, "/meetings/new", MeetingPages.BookingFields("Forged booking", start, start.AddHours(1)), token: "CfDJ8-not-a-real-token");
 
         await Assert.MultipleAsync(async () =>
         {
@@ -57,11 +41,11 @@ public sealed class BookingTests
             ("Carla Citizen", "Citizen", "carla@example.org"),
             ("Ivan Interpreter", "Interpreter", ""));
 
-        var booked = await Forms.SubmitAsync(_admin.Client, "/meetings/new", fields);
+        var booked = await Forms.SubmitAsync(Admin.Client, "/meetings/new", fields);
         Assert.That(booked.Status, Is.EqualTo(HttpStatusCode.Redirect), string.Join("; ", Forms.ErrorSummary(booked.Body)));
         Assert.That(booked.Location, Does.Match("^/meetings/[A-Za-z0-9_-]+$"));
 
-        var stored = await _appliance.Service<IMeetingStore>().FindAsync(booked.Location!["/meetings/".Length..]);
+        var stored = await Appliance.Service<IMeetingStore>().FindAsync(booked.Location!["/meetings/".Length..]);
         Assert.That(stored, Is.Not.Null);
         Assert.Multiple(() =>
         {
@@ -70,22 +54,22 @@ public sealed class BookingTests
             Assert.That(stored.EndsAt, Is.EqualTo(start.AddMinutes(90)));
             Assert.That(stored.ClassificationId, Is.EqualTo("confidential"));
             Assert.That(stored.Agenda, Does.Contain("The decision"));
-            Assert.That(stored.OrganiserName, Is.EqualTo(_admin.DisplayName));
+            Assert.That(stored.OrganiserName, Is.EqualTo(Admin.DisplayName));
             Assert.That(stored.Participants.Select(p => (p.Name, p.Role)), Is.EqualTo(new[] { ("Carla Citizen", ParticipantRole.Citizen), ("Ivan Interpreter", ParticipantRole.Interpreter) }));
         });
 
-        var list = await Forms.GetAsync(_admin.Client, "/meetings");
+        var list = await Forms.GetAsync(Admin.Client, "/meetings");
         Assert.That(list.Body, Does.Contain($"href=\"{booked.Location}\""));
     }
 
     [Test]
     public async Task Meeting_page_shows_the_classification_marking_banner()
     {
-        var confidential = await MeetingPages.BookAsync(_admin, "Marked meeting", "confidential");
-        var open = await MeetingPages.BookAsync(_admin, "Open meeting", "open");
+        var confidential = await MeetingPages.BookAsync(Admin, "Marked meeting", "confidential");
+        var open = await MeetingPages.BookAsync(Admin, "Open meeting", "open");
 
-        var page = await Forms.GetAsync(_admin.Client, "/meetings/" + confidential);
-        var openPage = await Forms.GetAsync(_admin.Client, "/meetings/" + open);
+        var page = await Forms.GetAsync(Admin.Client, "/meetings/" + confidential);
+        var openPage = await Forms.GetAsync(Admin.Client, "/meetings/" + open);
 
         Assert.Multiple(() =>
         {
@@ -105,7 +89,7 @@ public sealed class BookingTests
         var before = await MeetingCountAsync();
         var start = MeetingPages.Tomorrow();
 
-        var page = await Forms.SubmitAsync(_admin.Client, "/meetings/new", MeetingPages.BookingFields(title, start, start.AddHours(hours)));
+        var page = await Forms.SubmitAsync(Admin.Client, "/meetings/new", MeetingPages.BookingFields(title, start, start.AddHours(hours)));
 
         await Assert.MultipleAsync(async () =>
         {
@@ -125,7 +109,7 @@ public sealed class BookingTests
         fields.RemoveAll(f => f.Key == "Input.StartsAt");
         fields.Add(new("Input.StartsAt", "tomorrow at ten"));
 
-        var page = await Forms.SubmitAsync(_admin.Client, "/meetings/new", fields);
+        var page = await Forms.SubmitAsync(Admin.Client, "/meetings/new", fields);
         var errors = Forms.ErrorSummary(page.Body);
 
         await Assert.MultipleAsync(async () =>
@@ -137,7 +121,7 @@ public sealed class BookingTests
 
         fields.RemoveAll(f => f.Key == "Input.StartsAt");
         fields.Add(new("Input.StartsAt", MeetingPages.InputTime(start)));
-        page = await Forms.SubmitAsync(_admin.Client, "/meetings/new", fields);
+        page = await Forms.SubmitAsync(Admin.Client, "/meetings/new", fields);
         errors = Forms.ErrorSummary(page.Body);
 
         await Assert.MultipleAsync(async () =>
@@ -152,8 +136,8 @@ public sealed class BookingTests
     [Test]
     public async Task Another_organisers_meeting_page_answers_404()
     {
-        var meetingId = await MeetingPages.BookAsync(_admin, "Not yours");
-        using var other = await _admin.CreateUserAsync("nosy", "Nosy Parker", RoleNames.Organiser);
+        var meetingId = await MeetingPages.BookAsync(Admin, "Not yours");
+        using var other = await Admin.CreateUserAsync("nosy", "Nosy Parker", RoleNames.Organiser);
 
         var page = await Forms.GetAsync(other.Client, "/meetings/" + meetingId);
         var list = await Forms.GetAsync(other.Client, "/meetings");
@@ -169,7 +153,7 @@ public sealed class BookingTests
     [Test]
     public async Task Staff_without_the_organiser_role_are_denied_the_meetings()
     {
-        using var auditor = await _admin.CreateUserAsync("auditor-b", "Audrey Auditor", RoleNames.Auditor);
+        using var auditor = await Admin.CreateUserAsync("auditor-b", "Audrey Auditor", RoleNames.Auditor);
 
         var page = await Forms.GetAsync(auditor.Client, "/meetings/new");
 
@@ -179,5 +163,5 @@ public sealed class BookingTests
         Assert.That(denied.Status, Is.EqualTo(HttpStatusCode.Forbidden));
     }
 
-    private Task<int> MeetingCountAsync() => _appliance.Service<IMeetingStore>().CountAsync();
+    private Task<int> MeetingCountAsync() => Appliance.Service<IMeetingStore>().CountAsync();
 }

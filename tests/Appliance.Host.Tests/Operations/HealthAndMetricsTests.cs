@@ -7,29 +7,12 @@ using Appliance.Storage;
 namespace Appliance.Host.Tests.Operations;
 
 /// <summary>/healthz and /metrics on a running appliance.</summary>
-public sealed class HealthAndMetricsTests
+public sealed class HealthAndMetricsTests : ApplianceFixture
 {
-    private TestAppliance _appliance = null!;
-    private StaffSession _admin = null!;
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _appliance = await TestAppliance.StartAsync();
-        _admin = await StaffSession.BootstrapAsync(_appliance);
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        _admin.Dispose();
-        await _appliance.DisposeAsync();
-    }
-
     [Test]
     public async Task Healthz_answers_200_json_with_the_storage_and_certificate_checks()
     {
-        using var anonymous = _appliance.CreateClient();
+        using var anonymous = Appliance.CreateClient();
 
         var health = await ApiCalls.GetAsync(anonymous, "/healthz");
 
@@ -67,8 +50,8 @@ public sealed class HealthAndMetricsTests
     [Test]
     public async Task Metrics_are_served_in_prometheus_text_format_with_appliance_and_http_series()
     {
-        await MeetingPages.BookAsync(_admin, "Counted meeting");
-        using var anonymous = _appliance.CreateClient();
+        await MeetingPages.BookAsync(Admin, "Counted meeting");
+        using var anonymous = Appliance.CreateClient();
 
         var response = await anonymous.GetAsync(new Uri("/metrics", UriKind.Relative));
         var text = await response.Content.ReadAsStringAsync();
@@ -85,7 +68,7 @@ public sealed class HealthAndMetricsTests
             // so the expiry is compared to this one's within an hour (a wrong unit or a missing value is far off).
             Assert.That(
                 Sample(text, "appliance_tls_certificate_expiry_timestamp_seconds"),
-                Is.EqualTo(_appliance.Service<Appliance.Host.Tls.ServerCertificate>().NotAfter.ToUnixTimeSeconds()).Within(3600));
+                Is.EqualTo(Appliance.Service<Appliance.Host.Tls.ServerCertificate>().NotAfter.ToUnixTimeSeconds()).Within(3600));
             Assert.That(Sample(text, "appliance_storage_bytes"), Is.GreaterThan(0));
             Assert.That(text, Does.Match("http_requests_received_total\\{[^}]*endpoint=\"meetings/new\"[^}]*\\} [1-9]"));
             Assert.That(text, Does.Contain("# TYPE http_request_duration_seconds histogram"));

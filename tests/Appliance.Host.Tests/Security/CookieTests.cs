@@ -4,44 +4,27 @@ using Appliance.Host.Tests.Infrastructure;
 namespace Appliance.Host.Tests.Security;
 
 /// <summary>Every cookie the sign-in, pages and guest links set: __Host- prefixed, Secure, HttpOnly, SameSite=Strict.</summary>
-public sealed class CookieTests
+public sealed class CookieTests : ApplianceFixture
 {
-    private TestAppliance _appliance = null!;
-    private StaffSession _admin = null!;
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _appliance = await TestAppliance.StartAsync();
-        _admin = await StaffSession.BootstrapAsync(_appliance);
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        _admin.Dispose();
-        await _appliance.DisposeAsync();
-    }
-
     [Test]
     public async Task Session_pending_sign_in_antiforgery_and_guest_cookies_are_host_prefixed_secure_httponly_and_strict()
     {
         var setCookies = new List<string>();
         var cookies = new CookieContainer();
-        using var browser = _appliance.CreateClient(cookies);
+        using var browser = Appliance.CreateClient(cookies);
 
         // A whole sign-in, collecting every Set-Cookie on the way.
         var signIn = await Record(setCookies, Forms.GetAsync(browser, "/signin"));
-        var password = await Record(setCookies, Forms.PostAsync(browser, "/signin", Forms.Fields(("userName", _admin.UserName), ("password", _admin.Password)), Forms.FindToken(signIn.Body)));
+        var password = await Record(setCookies, Forms.PostAsync(browser, "/signin", Forms.Fields(("userName", Admin.UserName), ("password", Admin.Password)), Forms.FindToken(signIn.Body)));
         var codePage = await Record(setCookies, Forms.GetAsync(browser, password.Location!));
-        var code = await Record(setCookies, Forms.PostAsync(browser, password.Location!, Forms.Fields(("code", await _admin.NextCodeAsync())), Forms.FindToken(codePage.Body)));
+        var code = await Record(setCookies, Forms.PostAsync(browser, password.Location!, Forms.Fields(("code", await Admin.NextCodeAsync())), Forms.FindToken(codePage.Body)));
         Assert.That(code.Location, Is.EqualTo("/"), "signed in, on to the front page that sends each person on by role");
         await Record(setCookies, Forms.GetAsync(browser, "/meetings"));
 
         // A guest who gives a PIN.
-        var meetingId = await MeetingPages.BookAsync(_admin, "Cookie meeting");
-        var issued = await MeetingPages.InviteAsync(_admin, meetingId, "Cookie Guest", pin: "8642");
-        using var guest = _appliance.CreateClient(new CookieContainer());
+        var meetingId = await MeetingPages.BookAsync(Admin, "Cookie meeting");
+        var issued = await MeetingPages.InviteAsync(Admin, meetingId, "Cookie Guest", pin: "8642");
+        using var guest = Appliance.CreateClient(new CookieContainer());
         var ask = await Record(setCookies, Forms.GetAsync(guest, issued.Path));
         await Record(setCookies, Forms.PostAsync(guest, issued.Path, Forms.Fields(("pin", "8642")), Forms.FindToken(ask.Body)));
 
@@ -67,7 +50,7 @@ public sealed class CookieTests
     [Test]
     public async Task The_language_cookie_is_secure_and_httponly_and_only_returns_to_local_pages()
     {
-        using var client = _appliance.CreateClient();
+        using var client = Appliance.CreateClient();
 
         using var response = await client.GetAsync(new Uri("/language/da?returnUrl=//evil.example/", UriKind.Relative));
         using var local = await client.GetAsync(new Uri("/language/sv?returnUrl=/signin", UriKind.Relative));

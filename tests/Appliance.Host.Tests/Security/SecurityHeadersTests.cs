@@ -5,27 +5,16 @@ using Appliance.Host.Tests.Infrastructure;
 namespace Appliance.Host.Tests.Security;
 
 /// <summary>Response headers and what the pages may contain under them.</summary>
-public sealed class SecurityHeadersTests
+public sealed class SecurityHeadersTests : ApplianceFixture
 {
-    private TestAppliance _appliance = null!;
-    private StaffSession _admin = null!;
     private string _meetingId = null!;
     private IssuedInvitation _invitation = null!;
 
     [OneTimeSetUp]
-    public async Task StartAsync()
+    public async Task PrepareAsync()
     {
-        _appliance = await TestAppliance.StartAsync();
-        _admin = await StaffSession.BootstrapAsync(_appliance);
-        _meetingId = await MeetingPages.BookAsync(_admin, "Header meeting", "internal");
-        _invitation = await MeetingPages.InviteAsync(_admin, _meetingId, "Hedda Header");
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        _admin.Dispose();
-        await _appliance.DisposeAsync();
+        _meetingId = await MeetingPages.BookAsync(Admin, "Header meeting", "internal");
+        _invitation = await MeetingPages.InviteAsync(Admin, _meetingId, "Hedda Header");
     }
 
     private static IEnumerable<string> AnonymousPaths() =>
@@ -34,7 +23,7 @@ public sealed class SecurityHeadersTests
     [TestCaseSource(nameof(AnonymousPaths))]
     public async Task Every_response_carries_the_security_headers(string path)
     {
-        using var client = _appliance.CreateClient();
+        using var client = Appliance.CreateClient();
 
         using var response = await client.GetAsync(new Uri(path, UriKind.Relative));
 
@@ -56,7 +45,7 @@ public sealed class SecurityHeadersTests
     [Test]
     public async Task Pages_are_not_cached_but_stylesheets_may_be()
     {
-        using var guest = _appliance.CreateClient();
+        using var guest = Appliance.CreateClient();
 
         using var page = await guest.GetAsync(new Uri(_invitation.Path, UriKind.Relative));
         using var css = await guest.GetAsync(new Uri("/css/site.css", UriKind.Relative));
@@ -68,17 +57,17 @@ public sealed class SecurityHeadersTests
     [Test]
     public async Task Pages_hold_no_inline_script_or_style_that_the_policy_would_block()
     {
-        using var guest = _appliance.CreateClient();
+        using var guest = Appliance.CreateClient();
         var pages = new Dictionary<string, string>
         {
             ["sign-in"] = (await Forms.GetAsync(guest, "/signin")).Body,
             ["guest"] = (await Forms.GetAsync(guest, _invitation.Path)).Body,
-            ["meetings"] = (await Forms.GetAsync(_admin.Client, "/meetings")).Body,
-            ["booking"] = (await Forms.GetAsync(_admin.Client, "/meetings/new")).Body,
-            ["meeting"] = (await Forms.GetAsync(_admin.Client, "/meetings/" + _meetingId)).Body,
-            ["tokens"] = (await Forms.GetAsync(_admin.Client, "/account/tokens")).Body,
-            ["admin"] = (await Forms.GetAsync(_admin.Client, "/admin")).Body,
-            ["users"] = (await Forms.GetAsync(_admin.Client, "/admin/users")).Body,
+            ["meetings"] = (await Forms.GetAsync(Admin.Client, "/meetings")).Body,
+            ["booking"] = (await Forms.GetAsync(Admin.Client, "/meetings/new")).Body,
+            ["meeting"] = (await Forms.GetAsync(Admin.Client, "/meetings/" + _meetingId)).Body,
+            ["tokens"] = (await Forms.GetAsync(Admin.Client, "/account/tokens")).Body,
+            ["admin"] = (await Forms.GetAsync(Admin.Client, "/admin")).Body,
+            ["users"] = (await Forms.GetAsync(Admin.Client, "/admin/users")).Body,
         };
 
         Assert.Multiple(() =>

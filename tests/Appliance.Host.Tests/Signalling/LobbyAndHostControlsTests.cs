@@ -394,6 +394,6 @@ public sealed class LobbyAndHostControlsTests : SignallingRoomFixture
     private static JsonElement Waiting(JsonElement queue, string participantId) =>
         queue.GetProperty("waiting").EnumerateArray().Single(w => w.GetProperty("participantId").GetString() == participantId);
 
-    protected override Task<StaffSession> BootstrapHostAsync(TestAppliance appliance) =>
+    protected override Task<StaffSession> BootstrapAdminAsync(TestAppliance appliance) =>
         StaffSession.BootstrapAsync(appliance, displayName: "Anna Jensen");
 }

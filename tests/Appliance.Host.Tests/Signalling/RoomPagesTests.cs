@@ -7,31 +7,20 @@ using static Appliance.Host.Tests.Signalling.RoomSteps;
 namespace Appliance.Host.Tests.Signalling;
 
 /// <summary>The pages that lead into the meeting room and carry its join ticket.</summary>
-public sealed class RoomPagesTests
+public sealed class RoomPagesTests : ApplianceFixture
 {
-    private TestAppliance _appliance = null!;
-    private StaffSession _host = null!;
     private string _meetingNow = null!;
 
     [OneTimeSetUp]
-    public async Task StartAsync()
+    public async Task PrepareAsync()
     {
-        _appliance = await TestAppliance.StartAsync();
-        _host = await StaffSession.BootstrapAsync(_appliance);
-        _meetingNow = await BookNowAsync(_host, "Room pages");
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        _host.Dispose();
-        await _appliance.DisposeAsync();
+        _meetingNow = await BookNowAsync(Admin, "Room pages");
     }
 
     [Test]
     public async Task Organiser_room_page_carries_a_ticket_and_loads_the_meeting_script_without_inline_code()
     {
-        var page = await Forms.GetAsync(_host.Client, $"/meetings/{_meetingNow}/room");
+        var page = await Forms.GetAsync(Admin.Client, $"/meetings/{_meetingNow}/room");
 
         Assert.Multiple(() =>
         {
@@ -50,7 +39,7 @@ public sealed class RoomPagesTests
     [Test]
     public async Task Meeting_page_links_to_its_room()
     {
-        var page = await Forms.GetAsync(_host.Client, "/meetings/" + _meetingNow);
+        var page = await Forms.GetAsync(Admin.Client, "/meetings/" + _meetingNow);
 
         Assert.That(Forms.ValueOf(page.Body, "open-room", "href"), Is.EqualTo($"/meetings/{_meetingNow}/room"));
     }
@@ -58,7 +47,7 @@ public sealed class RoomPagesTests
     [Test]
     public async Task Another_organiser_cannot_open_the_room_page()
     {
-        using var other = await _host.CreateUserAsync("other-organiser", "Olga Other", RoleNames.Organiser);
+        using var other = await Admin.CreateUserAsync("other-organiser", "Olga Other", RoleNames.Organiser);
 
         var page = await Forms.GetAsync(other.Client, $"/meetings/{_meetingNow}/room");
 
@@ -69,7 +58,7 @@ public sealed class RoomPagesTests
     [Test]
     public async Task Room_page_needs_a_signed_in_organiser()
     {
-        using var anonymous = _appliance.CreateClient();
+        using var anonymous = Appliance.CreateClient();
 
         var page = await Forms.GetAsync(anonymous, $"/meetings/{_meetingNow}/room");
 
@@ -80,8 +69,8 @@ public sealed class RoomPagesTests
     [Test]
     public async Task Waiting_page_offers_to_join_once_the_room_is_open()
     {
-        var invitation = await MeetingPages.InviteAsync(_host, _meetingNow, "Gina Guest");
-        using var guest = _appliance.CreateClient();
+        var invitation = await MeetingPages.InviteAsync(Admin, _meetingNow, "Gina Guest");
+        using var guest = Appliance.CreateClient();
 
         var waiting = await Forms.GetAsync(guest, invitation.Path);
         var room = await Forms.GetAsync(guest, invitation.Path + "/room");
@@ -98,9 +87,9 @@ public sealed class RoomPagesTests
     [Test]
     public async Task Waiting_page_says_when_the_room_opens_for_a_meeting_tomorrow()
     {
-        var tomorrow = await MeetingPages.BookAsync(_host, "Tomorrow's meeting");
-        var invitation = await MeetingPages.InviteAsync(_host, tomorrow, "Gina Guest");
-        using var guest = _appliance.CreateClient();
+        var tomorrow = await MeetingPages.BookAsync(Admin, "Tomorrow's meeting");
+        var invitation = await MeetingPages.InviteAsync(Admin, tomorrow, "Gina Guest");
+        using var guest = Appliance.CreateClient();
 
         var waiting = await Forms.GetAsync(guest, invitation.Path);
         var room = await Forms.GetAsync(guest, invitation.Path + "/room");
@@ -118,9 +107,9 @@ public sealed class RoomPagesTests
     [Test]
     public async Task Organiser_can_open_the_room_of_a_meeting_tomorrow()
     {
-        var tomorrow = await MeetingPages.BookAsync(_host, "Prepare early");
+        var tomorrow = await MeetingPages.BookAsync(Admin, "Prepare early");
 
-        var page = await Forms.GetAsync(_host.Client, $"/meetings/{tomorrow}/room");
+        var page = await Forms.GetAsync(Admin.Client, $"/meetings/{tomorrow}/room");
 
         Assert.That(Forms.ValueOf(page.Body, "room", "data-ticket"), Is.Not.Null);
     }
@@ -128,8 +117,8 @@ public sealed class RoomPagesTests
     [Test]
     public async Task Room_page_of_a_bad_link_leads_to_the_waiting_page_answer()
     {
-        using var guest = _appliance.CreateClient();
-        var token = Appliance.Crypto.SecretToken.Generate();
+        using var guest = Appliance.CreateClient();
+        var token = global::Appliance.Crypto.SecretToken.Generate();
 
         var room = await Forms.GetAsync(guest, $"/j/{token}/room");
         var waiting = await Forms.GetAsync(guest, room.Location!);
@@ -143,9 +132,9 @@ public sealed class RoomPagesTests
     [Test]
     public async Task Room_page_asks_for_the_PIN_first()
     {
-        var invitation = await MeetingPages.InviteAsync(_host, _meetingNow, "Pia Pin", pin: "482915");
+        var invitation = await MeetingPages.InviteAsync(Admin, _meetingNow, "Pia Pin", pin: "482915");
         var cookies = new CookieContainer();
-        using var guest = _appliance.CreateClient(cookies);
+        using var guest = Appliance.CreateClient(cookies);
 
         var before = await Forms.GetAsync(guest, invitation.Path + "/room");
         await Forms.SubmitAsync(guest, invitation.Path, Forms.Fields(("pin", "482915")));
@@ -162,7 +151,7 @@ public sealed class RoomPagesTests
     [Test]
     public async Task Signalling_client_is_an_es_module_the_media_client_can_reuse()
     {
-        using var client = _appliance.CreateClient();
+        using var client = Appliance.CreateClient();
 
         var signalling = await Forms.GetAsync(client, "/js/signalling.js");
         var meeting = await Forms.GetAsync(client, "/js/meeting.js");
