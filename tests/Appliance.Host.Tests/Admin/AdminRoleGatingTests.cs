@@ -16,16 +16,7 @@ public sealed class AdminRoleGatingTests : ApplianceFixture
     {
         foreach (var role in new[] { RoleNames.Organiser, RoleNames.SecurityOfficer, RoleNames.Operator, RoleNames.Auditor })
         {
-            _byRole[role] = await Admin.CreateUserAsync("gate-" + role.ToLowerInvariant(), "Gate " + role, role);
-        }
-    }
-
-    [OneTimeTearDown]
-    public void DisposeStaff()
-    {
-        foreach (var session in _byRole.Values)
-        {
-            session.Dispose();
+            _byRole[role] = await AddStaffAsync("gate-" + role.ToLowerInvariant(), "Gate " + role, role);
         }
     }
 

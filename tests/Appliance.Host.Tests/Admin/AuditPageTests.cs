@@ -16,16 +16,9 @@ public sealed class AuditPageTests : ApplianceFixture
     [OneTimeSetUp]
     public async Task PrepareAsync()
     {
-        _auditor = await Admin.CreateUserAsync("auditor", "Aud Itor", RoleNames.Auditor);
-        _operator = await Admin.CreateUserAsync("operator", "Opal Operator", RoleNames.Operator);
+        _auditor = await AddStaffAsync("auditor", "Aud Itor", RoleNames.Auditor);
+        _operator = await AddStaffAsync("operator", "Opal Operator", RoleNames.Operator);
         await Appliance.Service<IAuditLog>().AppendAsync(new AuditEvent("sip:=cmd|' /C calc'!A0", AuditAction.Denied, "=HYPERLINK(\"x\")", AuditOutcome.Denied));
-    }
-
-    [OneTimeTearDown]
-    public void DisposeStaff()
-    {
-        _auditor.Dispose();
-        _operator.Dispose();
     }
 
     [Test]

@@ -16,13 +16,7 @@ public sealed class MeetingsPageTests : ApplianceFixture
     [OneTimeSetUp]
     public async Task PrepareAsync()
     {
-        _operator = await Admin.CreateUserAsync("night-operator", "Nora Night", RoleNames.Operator);
-    }
-
-    [OneTimeTearDown]
-    public void DisposeStaff()
-    {
-        _operator.Dispose();
+        _operator = await AddStaffAsync("night-operator", "Nora Night", RoleNames.Operator);
     }
 
     [Test]

@@ -17,15 +17,8 @@ public sealed class PolicyPageTests : ApplianceFixture
     [OneTimeSetUp]
     public async Task PrepareAsync()
     {
-        _first = await Admin.CreateUserAsync("officer-one", "Olivia First", RoleNames.SecurityOfficer);
-        _second = await Admin.CreateUserAsync("officer-two", "Oscar Second", RoleNames.SecurityOfficer);
-    }
-
-    [OneTimeTearDown]
-    public void DisposeStaff()
-    {
-        _first.Dispose();
-        _second.Dispose();
+        _first = await AddStaffAsync("officer-one", "Olivia First", RoleNames.SecurityOfficer);
+        _second = await AddStaffAsync("officer-two", "Oscar Second", RoleNames.SecurityOfficer);
     }
 
     [Test]

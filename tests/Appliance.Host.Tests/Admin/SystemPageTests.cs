@@ -15,13 +15,7 @@ public sealed class SystemPageTests : ApplianceFixture
     [OneTimeSetUp]
     public async Task PrepareAsync()
     {
-        _operator = await Admin.CreateUserAsync("sys-operator", "Sam Systems", RoleNames.Operator);
-    }
-
-    [OneTimeTearDown]
-    public void DisposeStaff()
-    {
-        _operator.Dispose();
+        _operator = await AddStaffAsync("sys-operator", "Sam Systems", RoleNames.Operator);
     }
 
     [Test]

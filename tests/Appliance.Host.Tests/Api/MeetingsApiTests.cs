@@ -23,21 +23,19 @@ public sealed class MeetingsApiTests : ApplianceFixture
     [OneTimeSetUp]
     public async Task PrepareAsync()
     {
-        _organiser = await Admin.CreateUserAsync("olga", "Olga Organiser", RoleNames.Organiser);
-        _auditor = await Admin.CreateUserAsync("arne", "Arne Auditor", RoleNames.Auditor);
+        _organiser = await AddStaffAsync("olga", "Olga Organiser", RoleNames.Organiser);
+        _auditor = await AddStaffAsync("arne", "Arne Auditor", RoleNames.Auditor);
         _adminApi = StaffSession.ApiClient(Appliance, await Admin.CreateApiTokenAsync());
         _organiserApi = StaffSession.ApiClient(Appliance, await _organiser.CreateApiTokenAsync());
         _auditorApi = StaffSession.ApiClient(Appliance, await _auditor.CreateApiTokenAsync());
     }
 
     [OneTimeTearDown]
-    public void DisposeStaff()
+    public void DisposeApiClients()
     {
         _adminApi.Dispose();
         _organiserApi.Dispose();
         _auditorApi.Dispose();
-        _organiser.Dispose();
-        _auditor.Dispose();
     }
 
     [Test]
