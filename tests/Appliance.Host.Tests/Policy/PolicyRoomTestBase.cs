@@ -9,7 +9,7 @@ namespace Appliance.Host.Tests.Policy;
 /// </summary>
 public abstract class PolicyRoomTestBase
 {
-    private readonly List<TestSocket> _sockets = [];
+    private readonly OpenSockets _sockets = new();
 
     protected TestAppliance Appliance { get; private set; } = null!;
 
@@ -25,21 +25,12 @@ public abstract class PolicyRoomTestBase
     [TearDown]
     public async Task StopApplianceAsync()
     {
-        foreach (var socket in _sockets)
-        {
-            await socket.DisposeAsync();
-        }
-
-        _sockets.Clear();
+        await _sockets.CloseAllAsync();
         Host.Dispose();
         await Appliance.DisposeAsync();
     }
 
-    private protected TestSocket Track(TestSocket socket)
-    {
-        _sockets.Add(socket);
-        return socket;
-    }
+    private protected TestSocket Track(TestSocket socket) => _sockets.Track(socket);
 
     /// <summary>Books a meeting starting now, the host enters, then a guest with an invitation (waiting in the lobby).</summary>
     private protected async Task<(string MeetingId, Connected Host, Connected Guest, IssuedInvitation Invitation)> HostAndGuestAsync(string title, string guestName)
@@ -50,10 +41,5 @@ public abstract class PolicyRoomTestBase
         return (meetingId, host, Track(guest), invitation);
     }
 
-    private protected Connected Track(Connected connected)
-    {
-        ArgumentNullException.ThrowIfNull(connected);
-        _sockets.Add(connected.Socket);
-        return connected;
-    }
+    private protected Connected Track(Connected connected) => _sockets.Track(connected);
 }

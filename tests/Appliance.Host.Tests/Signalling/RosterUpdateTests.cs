@@ -12,36 +12,23 @@ namespace Appliance.Host.Tests.Signalling;
 /// no roster (the one entering, the one coming back, the one who asks) gets the whole list once. Hands and media flags
 /// changed at the same moment go out together.
 /// </summary>
-public sealed class RosterUpdateTests
+public sealed class RosterUpdateTests : ApplianceFixture
 {
     private const int RoomSize = 60;
 
-    private TestAppliance _appliance = null!;
-    private StaffSession _host = null!;
-    private readonly List<TestSocket> _sockets = [];
+    private readonly OpenSockets _sockets = new();
     private string _meetingId = null!;
     private Connected _hostIn = null!;
     private List<Connected> _guests = null!;
 
     [OneTimeSetUp]
-    public async Task StartAsync()
+    public async Task GatherTheRoomAsync()
     {
-        _appliance = await TestAppliance.StartAsync();
-        _host = await StaffSession.BootstrapAsync(_appliance);
         (_meetingId, _hostIn, _guests) = await MeetingOfAsync("A meeting of sixty", RoomSize);
     }
 
     [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        foreach (var socket in _sockets)
-        {
-            await socket.DisposeAsync();
-        }
-
-        _host.Dispose();
-        await _appliance.DisposeAsync();
-    }
+    public Task CloseSocketsAsync() => _sockets.CloseAllAsync();
 
     // Every test starts from sockets that have read everything sent so far. Whoever acts in a test is drained first
     // afterwards: the answer to their ping comes after their action was handled, and so after its updates were queued.
@@ -164,9 +151,9 @@ public sealed class RosterUpdateTests
     [Test]
     public async Task Roster_request_is_validated_and_refused_in_the_lobby()
     {
-        var internalMeeting = await BookNowAsync(_host, "With a lobby");
-        var host = Track(await HostEntersAsync(_host, internalMeeting));
-        var (waiting, _) = await GuestEntersAsync(_host, internalMeeting, "Still Waiting");
+        var internalMeeting = await BookNowAsync(Admin, "With a lobby");
+        var host = Track(await HostEntersAsync(Admin, internalMeeting));
+        var (waiting, _) = await GuestEntersAsync(Admin, internalMeeting, "Still Waiting");
         Track(waiting);
 
         await waiting.Socket.SendAsync("roster-request");
@@ -192,7 +179,7 @@ public sealed class RosterUpdateTests
         await UpdatesSinceAsync(Everyone().Where(p => p.Id != bo.Id));
         var revisions = Everyone().Where(p => p.Id != bo.Id).ToDictionary(p => p.Id, p => Revision(p.Socket.Roster));
 
-        var back = Track(await TestSocket.ConnectAsync(_appliance));
+        var back = Track(await TestSocket.ConnectAsync(Appliance));
         await back.SendAsync("hello", new { resume = bo.ResumeToken });
         var welcome = await back.NextAsync();
         var seen = await UpdatesSinceAsync(Everyone().Where(p => p.Id != bo.Id));
@@ -243,23 +230,15 @@ public sealed class RosterUpdateTests
 
     private IEnumerable<Connected> Everyone() => _guests.Prepend(_hostIn);
 
-    private Connected Track(Connected person)
-    {
-        _sockets.Add(person.Socket);
-        return person;
-    }
+    private Connected Track(Connected person) => _sockets.Track(person);
 
-    private TestSocket Track(TestSocket socket)
-    {
-        _sockets.Add(socket);
-        return socket;
-    }
+    private TestSocket Track(TestSocket socket) => _sockets.Track(socket);
 
     // The host and size - 1 guests, all admitted; every socket has read all it was sent.
     private async Task<(string MeetingId, Connected Host, List<Connected> Guests)> MeetingOfAsync(string title, int size)
     {
-        var meetingId = await BookNowAsync(_host, title, "open");
-        var host = Track(await HostEntersAsync(_host, meetingId));
+        var meetingId = await BookNowAsync(Admin, title, "open");
+        var host = Track(await HostEntersAsync(Admin, meetingId));
         var guests = new List<Connected>();
         for (var i = 1; i < size; i++)
         {
@@ -277,8 +256,8 @@ public sealed class RosterUpdateTests
     // In an open meeting guests enter directly, as in a large briefing: the joiner's welcome holds the roster.
     private async Task<Connected> NewGuestJoinsAsync(string meetingId, string name)
     {
-        var invitation = await MeetingPages.InviteAsync(_host, meetingId, name);
-        var guest = Track(await EnterAsync(_appliance, _appliance.Service<JoinTickets>().IssueForGuest(meetingId, invitation.InvitationId)));
+        var invitation = await MeetingPages.InviteAsync(Admin, meetingId, name);
+        var guest = Track(await EnterAsync(Appliance, Appliance.Service<JoinTickets>().IssueForGuest(meetingId, invitation.InvitationId)));
         Assert.That(guest.State, Is.EqualTo("admitted"), name);
         return guest;
     }

@@ -8,32 +8,15 @@ namespace Appliance.Host.Tests.Signalling;
 /// </summary>
 public abstract class SignallingRoomFixture : ApplianceFixture
 {
-    private readonly List<TestSocket> _sockets = [];
+    private readonly OpenSockets _sockets = new();
 
     /// <summary>The appliance's first administrator, who books and hosts the fixture's meetings.</summary>
     protected StaffSession Host => Admin;
 
     [TearDown]
-    public async Task CloseSocketsAsync()
-    {
-        foreach (var socket in _sockets)
-        {
-            await socket.DisposeAsync();
-        }
+    public Task CloseSocketsAsync() => _sockets.CloseAllAsync();
 
-        _sockets.Clear();
-    }
+    private protected TestSocket Track(TestSocket socket) => _sockets.Track(socket);
 
-    private protected TestSocket Track(TestSocket socket)
-    {
-        _sockets.Add(socket);
-        return socket;
-    }
-
-    private protected Connected Track(Connected connected)
-    {
-        ArgumentNullException.ThrowIfNull(connected);
-        _sockets.Add(connected.Socket);
-        return connected;
-    }
+    private protected Connected Track(Connected connected) => _sockets.Track(connected);
 }
