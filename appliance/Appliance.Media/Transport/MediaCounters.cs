@@ -113,6 +113,12 @@ public enum MediaCounter
 
     /// <summary>Of <see cref="TcpConnectionsRefused"/>, those whose source (IPv4 address, IPv6 /64) had its pending limit.</summary>
     TcpConnectionsRefusedFromSource,
+
+    /// <summary>
+    /// ICE-TCP connections closed (refused, rejected, timed out) beyond the 50 per 10 s reported to
+    /// <see cref="MediaServerOptions.TcpConnectionRejected"/>: counted, not logged, so a flood is not a flood of log lines.
+    /// </summary>
+    TcpRejectionsUnreported,
 }
 
 /// <summary>A point-in-time copy of a set of <see cref="MediaCounter"/> values, e.g. for /metrics.</summary>

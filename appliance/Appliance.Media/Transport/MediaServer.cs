@@ -58,6 +58,11 @@ public sealed class MediaServer : IDisposable
     // floods of small frames cannot keep the receive thread from the UDP socket.
     private const int MaxTcpEventsPerDrain = 256;
 
+    // Closed connections reported to the log per window: connections that send garbage cost an attacker nothing, so
+    // without a bound every one would be a log line. The rest are counted (TcpRejectionsUnreported).
+    private const int MaxTcpRejectionReportsPerWindow = 50;
+    private static readonly TimeSpan TcpRejectionReportWindow = TimeSpan.FromSeconds(10);
+
     private static readonly byte[] WakeDatagram = [0xFF];
 
     private readonly MediaServerOptions _options;
@@ -80,6 +85,7 @@ public sealed class MediaServer : IDisposable
     private bool _tcpEventsClosed;
     private readonly CancellationTokenSource _tcpAcceptStop = new();
     private readonly long _tcpAuthenticationTicks;
+    private readonly long _tcpRejectionWindowTicks;
     private int _tcpWakePending;
 
     // Receive-thread state.
@@ -97,6 +103,8 @@ public sealed class MediaServer : IDisposable
     private readonly List<TcpConnection> _openTcp = [];
     private readonly List<TcpConnection> _tcpToFlush = [];
     private long _lastTick;
+    private long _tcpRejectionWindowStart;
+    private int _tcpRejectionsReportedInWindow;
 
     private Thread? _receiveThread;
     private int _receiveThreadId = -1;
@@ -126,6 +134,8 @@ public sealed class MediaServer : IDisposable
         _tickTicks = Math.Max(1, (long)(options.TickInterval.TotalSeconds * _time.TimestampFrequency));
         _sendScratch = new byte[options.MaxDatagramSize + MaxSrtpOverhead];
         _tcpAuthenticationTicks = Math.Max(1, (long)(options.TcpAuthenticationTimeout.TotalSeconds * _time.TimestampFrequency));
+        _tcpRejectionWindowTicks = (long)(TcpRejectionReportWindow.TotalSeconds * _time.TimestampFrequency);
+        _tcpRejectionWindowStart = _time.GetTimestamp();
 
         var bindAddress = options.DualStack && options.BindAddress.Equals(IPAddress.Any) ? IPAddress.IPv6Any : options.BindAddress;
         _socket = new Socket(bindAddress.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
@@ -1327,14 +1337,39 @@ public sealed class MediaServer : IDisposable
         }
 
         CloseTcp(connection);
+        if (_options.TcpConnectionRejected is null || !TryTakeRejectionReport())
+        {
+            return;
+        }
+
         try
         {
-            _options.TcpConnectionRejected?.Invoke(new TcpConnectionRejection(connection.RemoteEndPoint, reason));
+            _options.TcpConnectionRejected(new TcpConnectionRejection(connection.RemoteEndPoint, reason));
         }
         catch (Exception ex)
         {
             ReportUnexpected(ex);
         }
+    }
+
+    /// <summary>Whether this window has a report left for the log; counts the closes that do not get one.</summary>
+    private bool TryTakeRejectionReport()
+    {
+        var now = _time.GetTimestamp();
+        if (now - _tcpRejectionWindowStart >= _tcpRejectionWindowTicks)
+        {
+            _tcpRejectionWindowStart = now;
+            _tcpRejectionsReportedInWindow = 0;
+        }
+
+        if (_tcpRejectionsReportedInWindow >= MaxTcpRejectionReportsPerWindow)
+        {
+            _counters.Increment(MediaCounter.TcpRejectionsUnreported);
+            return false;
+        }
+
+        _tcpRejectionsReportedInWindow++;
+        return true;
     }
 
     /// <summary>

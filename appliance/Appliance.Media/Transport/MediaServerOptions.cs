@@ -62,7 +62,8 @@ public sealed record MediaServerOptions
 
     /// <summary>
     /// Told when a TCP connection is refused or closed for misbehaving (no secrets: the remote address and the
-    /// reason); wire it to the operational log. Called on the receive thread.
+    /// reason); wire it to the operational log. Called on the receive thread, at most 50 times per 10 s (the rest are
+    /// counted, <see cref="MediaCounter.TcpRejectionsUnreported"/>), and for a source at its pending limit once.
     /// </summary>
     public Action<TcpConnectionRejection>? TcpConnectionRejected { get; init; }
 

@@ -266,6 +266,29 @@ public class IceTcpTests(bool batchedIo)
     }
 
     [Test]
+    public async Task Closed_connections_beyond_50_per_10_seconds_are_counted_but_not_reported()
+    {
+        var clock = new ManualClock();
+        using var rig = NewRig(time: clock);
+        for (var i = 0; i < 55; i++)
+        {
+            using var raw = await ConnectRawAsync(rig);
+            await raw.SendAsync(Frame([0xEE]));
+            await AssertClosedAsync(raw);
+        }
+
+        await MediaRig.WaitUntilAsync(() => rig.Server.GetCounters()[MediaCounter.TcpConnectionsRejected] == 55, "every rejection to be counted");
+        Assert.That(rig.Rejections, Has.Count.EqualTo(50));
+        Assert.That(rig.Server.GetCounters()[MediaCounter.TcpRejectionsUnreported], Is.EqualTo(5));
+
+        clock.Advance(TimeSpan.FromSeconds(10));
+        using var later = await ConnectRawAsync(rig);
+        await later.SendAsync(Frame([0xEE]));
+        await AssertClosedAsync(later);
+        await MediaRig.WaitUntilAsync(() => rig.Rejections.Count == 51, "the next window to report again");
+    }
+
+    [Test]
     public void A_source_is_an_IPv4_address_also_when_mapped_and_an_IPv6_64()
     {
         Assert.That(TcpConnection.SourceOf(IPAddress.Parse("::ffff:192.0.2.7")), Is.EqualTo(IPAddress.Parse("192.0.2.7")));
@@ -301,6 +324,7 @@ public class IceTcpTests(bool batchedIo)
         var elapsed = TimeProvider.System.GetElapsedTime(started);
         Assert.That(sent, Is.LessThan(100), "closed while it still trickled");
         Assert.That(elapsed, Is.GreaterThanOrEqualTo(timeout).And.LessThan(timeout * 6));
+        await MediaRig.WaitUntilAsync(() => !rig.Rejections.IsEmpty, "the close to be reported");
         Assert.That(rig.Server.GetCounters()[MediaCounter.TcpAuthenticationTimeouts], Is.EqualTo(1));
         Assert.That(rig.Rejections.Select(r => r.Reason), Is.EqualTo(new[] { TcpRejectionReason.AuthenticationTimeout }));
     }
