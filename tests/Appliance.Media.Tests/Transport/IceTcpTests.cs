@@ -362,25 +362,14 @@ public class IceTcpTests(bool batchedIo)
     [Test]
     public async Task A_peer_flooding_tiny_frames_has_at_most_a_bounded_number_waiting_for_a_busy_receive_thread()
     {
-        using var busy = new ManualResetEventSlim();
-        using var release = new ManualResetEventSlim();
-        using var rig = NewRig(o => o with
-        {
-            // The receive thread calls this; holding it here keeps the receive thread busy.
-            TcpConnectionRejected = _ =>
-            {
-                busy.Set();
-                release.Wait(MediaRig.Guard);
-            },
-        });
+        using var hold = new ReceiveThreadHold();
+        using var rig = NewRig(hold.Configure);
         var client = rig.NewClient(_clientIdentity);
         var peer = rig.Server.AddPeer(client.LocalFingerprint, client.LocalIceCredentials.Ufrag);
         using var raw = await ConnectRawAsync(rig);
         await raw.SendAsync(Frame(Check(peer.LocalIceCredentials.Ufrag + ":" + client.LocalIceCredentials.Ufrag, peer.LocalIceCredentials.Password)));
         Assert.That(await raw.ReceiveAsync(new byte[512].AsMemory()).AsTask().WaitAsync(MediaRig.Guard), Is.GreaterThan(0), "the check is answered");
-        using var garbage = await ConnectRawAsync(rig);
-        await garbage.SendAsync(Frame([0xEE]));
-        Assert.That(busy.Wait(MediaRig.Guard), Is.True, "the receive thread is held");
+        using var garbage = await hold.HoldAsync(rig);
 
         const int frames = 20_000;
         var flood = new byte[frames * 3];
@@ -393,13 +382,34 @@ public class IceTcpTests(bool batchedIo)
         var sending = raw.SendAsync(flood);
         await Task.Delay(500);
         var queued = rig.Server.QueuedTcpEvents;
-        release.Set();
+        hold.Release();
         await sending.WaitAsync(MediaRig.Guard);
 
         Assert.That(queued, Is.LessThanOrEqualTo(TcpConnection.MaxFramesInFlight + 1), "the reader stops reading, TCP holds the rest back");
         await MediaRig.WaitUntilAsync(() => peer.GetCounters()[MediaCounter.DatagramsReceived] == frames, "every frame to be handled once the receive thread is free");
         Assert.That(rig.Server.QueuedTcpEvents, Is.Zero);
         Assert.That(rig.Errors, Is.Empty);
+    }
+
+    [Test]
+    public async Task An_unauthenticated_connection_is_not_read_past_its_first_frame_before_it_is_judged()
+    {
+        using var hold = new ReceiveThreadHold();
+        using var rig = NewRig(hold.Configure);
+        using var raw = await ConnectRawAsync(rig);
+        await MediaRig.WaitUntilAsync(() => rig.Server.GetCounters()[MediaCounter.TcpConnectionsAccepted] == 1, "its reader to start");
+        using var garbage = await hold.HoldAsync(rig);
+
+        // A hundred frames at once: the receive thread, busy, has judged none of them.
+        await raw.SendAsync(Enumerable.Range(0, 100).SelectMany(_ => Frame([0xEE])).ToArray());
+        await Task.Delay(300);
+        var queued = rig.Server.QueuedTcpEvents;
+        hold.Release();
+
+        Assert.That(queued, Is.EqualTo(1), "its first frame");
+        await AssertClosedAsync(raw);
+        await MediaRig.WaitUntilAsync(() => rig.Server.GetCounters()[MediaCounter.TcpConnectionsRejected] == 2, "the first frame to close it");
+        Assert.That(rig.Server.GetCounters()[MediaCounter.DatagramsReceived], Is.EqualTo(2), "one frame of each connection was handled, no more");
     }
 
     [Test]
@@ -490,6 +500,40 @@ public class IceTcpTests(bool batchedIo)
         Assert.That(connection.IsClosed, Is.True);
         Assert.That(connection.SendBufferLength, Is.Zero, "its send buffer went back to the pool");
         Assert.That(await a.CheckConsentAsync(), Is.False, "nothing answers over it any more");
+    }
+
+    /// <summary>Keeps the receive thread busy in the rejection report of a garbage connection until released.</summary>
+    private sealed class ReceiveThreadHold : IDisposable
+    {
+        private readonly ManualResetEventSlim _busy = new();
+        private readonly ManualResetEventSlim _release = new();
+
+        public MediaServerOptions Configure(MediaServerOptions options) => options with
+        {
+            TcpConnectionRejected = _ =>
+            {
+                _busy.Set();
+                _release.Wait(MediaRig.Guard);
+            },
+        };
+
+        /// <summary>Sends garbage over a new connection and returns once the receive thread is held reporting its close.</summary>
+        public async Task<Socket> HoldAsync(MediaRig rig)
+        {
+            var garbage = await ConnectRawAsync(rig);
+            await garbage.SendAsync(Frame([0xEE]));
+            Assert.That(_busy.Wait(MediaRig.Guard), Is.True, "the receive thread is held");
+            return garbage;
+        }
+
+        public void Release() => _release.Set();
+
+        public void Dispose()
+        {
+            _release.Set();
+            _busy.Dispose();
+            _release.Dispose();
+        }
     }
 
     private MediaRig NewRig(Func<MediaServerOptions, MediaServerOptions>? configure = null, TimeProvider? time = null) =>
