@@ -335,15 +335,9 @@ public class IceTcpTests(bool batchedIo)
         using var rig = NewRig();
         var client = rig.NewClient(_clientIdentity);
         var peer = rig.Server.AddPeer(client.LocalFingerprint, client.LocalIceCredentials.Ufrag);
-        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen(2);
-        using var remote = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        using var otherRemote = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        remote.Connect(listener.LocalEndPoint!);
-        otherRemote.Connect(listener.LocalEndPoint!);
-        var pending = new TcpConnection(listener.Accept(), 1500, 128 * 1024, 0);
-        var closedFirst = new TcpConnection(listener.Accept(), 1500, 128 * 1024, 0);
+        using var sockets = new SocketsToDispose();
+        var pending = sockets.NewConnection();
+        var closedFirst = sockets.NewConnection();
 
         Assert.That(pending.SendBufferLength, Is.Zero, "nothing of the 128 KiB before the first frame is judged");
         Assert.That(pending.TryQueue([1, 2, 3]), Is.False, "and nothing to send into");
@@ -461,6 +455,21 @@ public class IceTcpTests(bool batchedIo)
     }
 
     [Test]
+    public void What_a_reader_posts_after_the_server_stopped_is_closed_and_its_frame_given_back()
+    {
+        var rig = NewRig();
+        rig.Dispose();
+        using var sockets = new SocketsToDispose();
+        var connection = sockets.NewConnection();
+        var frame = System.Buffers.ArrayPool<byte>.Shared.Rent(16);
+
+        rig.Server.PostTcpFrame(connection, frame, 16);
+
+        Assert.That(connection.IsClosed, Is.True, "nobody would ever close it otherwise");
+        Assert.That(rig.Server.QueuedTcpEvents, Is.Zero, "nor return its frame");
+    }
+
+    [Test]
     public async Task A_UDP_pair_nominated_after_the_TCP_pair_takes_the_media_and_the_connection_stays_within_the_limit()
     {
         using var rig = NewRig();
@@ -500,6 +509,35 @@ public class IceTcpTests(bool batchedIo)
         Assert.That(connection.IsClosed, Is.True);
         Assert.That(connection.SendBufferLength, Is.Zero, "its send buffer went back to the pool");
         Assert.That(await a.CheckConsentAsync(), Is.False, "nothing answers over it any more");
+    }
+
+    /// <summary>Sockets of connections made outside the server, for tests of <see cref="TcpConnection"/> itself.</summary>
+    private sealed class SocketsToDispose : IDisposable
+    {
+        private readonly List<Socket> _sockets = [];
+
+        /// <summary>A connection over 127.0.0.1 as the server would hold it; not started, so nothing reads it.</summary>
+        public TcpConnection NewConnection()
+        {
+            var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            var remote = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            _sockets.Add(listener);
+            _sockets.Add(remote);
+            listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            listener.Listen(1);
+            remote.Connect(listener.LocalEndPoint!);
+            var accepted = listener.Accept();
+            _sockets.Add(accepted);
+            return new TcpConnection(accepted, 1500, 128 * 1024, 0);
+        }
+
+        public void Dispose()
+        {
+            foreach (var socket in _sockets)
+            {
+                socket.Dispose();
+            }
+        }
     }
 
     /// <summary>Keeps the receive thread busy in the rejection report of a garbage connection until released.</summary>
