@@ -1336,20 +1336,20 @@ public sealed class MediaServer : IDisposable
             _counters.Increment(counted);
         }
 
-        CloseTcp(connection);
-        if (_options.TcpConnectionRejected is null || !TryTakeRejectionReport())
+        // Reported before the close, so that whoever sees the connection closed can read the report.
+        if (_options.TcpConnectionRejected is not null && TryTakeRejectionReport())
         {
-            return;
+            try
+            {
+                _options.TcpConnectionRejected(new TcpConnectionRejection(connection.RemoteEndPoint, reason));
+            }
+            catch (Exception ex)
+            {
+                ReportUnexpected(ex);
+            }
         }
 
-        try
-        {
-            _options.TcpConnectionRejected(new TcpConnectionRejection(connection.RemoteEndPoint, reason));
-        }
-        catch (Exception ex)
-        {
-            ReportUnexpected(ex);
-        }
+        CloseTcp(connection);
     }
 
     /// <summary>Whether this window has a report left for the log; counts the closes that do not get one.</summary>
