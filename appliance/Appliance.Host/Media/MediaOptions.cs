@@ -20,6 +20,12 @@ public sealed class MediaOptions
     /// </summary>
     public int? TcpPort { get; set; }
 
+    /// <summary>
+    /// How many ICE-TCP connections one source (an IPv4 address, an IPv6 /64) may have waiting for their first ICE check;
+    /// more from it are closed, so that one address cannot keep everyone else out. Raise it for many users behind one NAT.
+    /// </summary>
+    public int TcpPendingPerSource { get; set; } = 8;
+
     /// <summary>False leaves UDP out of the offers, so that browsers must use ICE-TCP: a diagnostic, not for production.</summary>
     public bool OfferUdp { get; set; } = true;
 
@@ -44,6 +50,11 @@ public sealed class MediaOptions
         >= 0 and <= 65535 => TcpPort,
         _ => throw new InvalidOperationException($"Appliance:Media:TcpPort {TcpPort} is not a port number (or -1 for no TCP listener)."),
     };
+
+    /// <summary><see cref="TcpPendingPerSource"/>, checked; throws a message the operator can act on.</summary>
+    public int ResolveTcpPendingPerSource() => TcpPendingPerSource >= 1
+        ? TcpPendingPerSource
+        : throw new InvalidOperationException($"Appliance:Media:TcpPendingPerSource {TcpPendingPerSource} must be at least 1.");
 
     /// <summary>The bind address, parsed; throws a message the operator can act on.</summary>
     public IPAddress ParseBindAddress() =>

@@ -55,6 +55,7 @@ public static class MediaPlane
                 ? options.Port
                 : throw new InvalidOperationException($"Appliance:Media:Port {options.Port} is not a port number."),
             TcpPort = options.ResolveTcpPort(),
+            MaxPendingTcpConnectionsPerSource = options.ResolveTcpPendingPerSource(),
             OfferUdp = options.OfferUdp,
             AdvertisedAddresses = options.ParseAdvertisedAddresses(),
             UnexpectedError = ex => logger.LogError(ex, "The media plane survived an unexpected error"),

@@ -96,7 +96,7 @@ public enum MediaCounter
     /// <summary>ICE-TCP connections whose first frame was a valid check: they now carry a peer's traffic.</summary>
     TcpConnectionsAuthenticated,
 
-    /// <summary>ICE-TCP connections closed at once: too many pending, or too many for their peer.</summary>
+    /// <summary>ICE-TCP connections closed at once: too many pending, from their source or in all, or too many for their peer.</summary>
     TcpConnectionsRefused,
 
     /// <summary>ICE-TCP connections closed because the first frame was not a valid check (garbage, unknown ufrag, bad integrity).</summary>
@@ -110,6 +110,15 @@ public enum MediaCounter
 
     /// <summary>Packets for an ICE-TCP connection dropped because its send buffer was full (a slow or stalled browser).</summary>
     TcpSendDropped,
+
+    /// <summary>Of <see cref="TcpConnectionsRefused"/>, those whose source (IPv4 address, IPv6 /64) had its pending limit.</summary>
+    TcpConnectionsRefusedFromSource,
+
+    /// <summary>
+    /// ICE-TCP connections closed (refused, rejected, timed out) beyond the 50 per 10 s reported to
+    /// <see cref="MediaServerOptions.TcpConnectionRejected"/>: counted, not logged, so a flood is not a flood of log lines.
+    /// </summary>
+    TcpRejectionsUnreported,
 }
 
 /// <summary>A point-in-time copy of a set of <see cref="MediaCounter"/> values, e.g. for /metrics.</summary>

@@ -3,6 +3,8 @@ using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Appliance.Crypto.Dtls;
 using Appliance.Crypto.Srtp;
 using Appliance.Media.Demux;
@@ -52,6 +54,15 @@ public sealed class MediaServer : IDisposable
     // What SRTP adds at most: the GCM tag, or the HMAC tag plus the SRTCP index.
     private const int MaxSrtpOverhead = 32;
 
+    // TCP events (frames, mostly) one drain takes before the loop reads datagrams again, so that TCP peers sending
+    // floods of small frames cannot keep the receive thread from the UDP socket.
+    private const int MaxTcpEventsPerDrain = 256;
+
+    // Closed connections reported to the log per window: connections that send garbage cost an attacker nothing, so
+    // without a bound every one would be a log line. The rest are counted (TcpRejectionsUnreported).
+    private const int MaxTcpRejectionReportsPerWindow = 50;
+    private static readonly TimeSpan TcpRejectionReportWindow = TimeSpan.FromSeconds(10);
+
     private static readonly byte[] WakeDatagram = [0xFF];
 
     private readonly MediaServerOptions _options;
@@ -68,8 +79,13 @@ public sealed class MediaServer : IDisposable
     private readonly ITimer _wakeTimer;
     private readonly Socket? _tcpListener;
     private readonly ConcurrentQueue<TcpEvent> _tcpEvents = new();
+
+    // Orders the readers' and the accept loop's posts against the final drain: nothing is queued after it.
+    private readonly Lock _tcpEventsGate = new();
+    private bool _tcpEventsClosed;
     private readonly CancellationTokenSource _tcpAcceptStop = new();
     private readonly long _tcpAuthenticationTicks;
+    private readonly long _tcpRejectionWindowTicks;
     private int _tcpWakePending;
 
     // Receive-thread state.
@@ -83,9 +99,12 @@ public sealed class MediaServer : IDisposable
     private readonly Dictionary<IceLiteAgent, MediaPeer> _peersByAgent = [];
     private readonly List<MediaPeer> _peers = [];
     private readonly List<TcpConnection> _pendingTcp = [];
+    private readonly Dictionary<IPAddress, PendingSource> _pendingBySource = [];
     private readonly List<TcpConnection> _openTcp = [];
     private readonly List<TcpConnection> _tcpToFlush = [];
     private long _lastTick;
+    private long _tcpRejectionWindowStart;
+    private int _tcpRejectionsReportedInWindow;
 
     private Thread? _receiveThread;
     private int _receiveThreadId = -1;
@@ -115,6 +134,8 @@ public sealed class MediaServer : IDisposable
         _tickTicks = Math.Max(1, (long)(options.TickInterval.TotalSeconds * _time.TimestampFrequency));
         _sendScratch = new byte[options.MaxDatagramSize + MaxSrtpOverhead];
         _tcpAuthenticationTicks = Math.Max(1, (long)(options.TcpAuthenticationTimeout.TotalSeconds * _time.TimestampFrequency));
+        _tcpRejectionWindowTicks = (long)(TcpRejectionReportWindow.TotalSeconds * _time.TimestampFrequency);
+        _tcpRejectionWindowStart = _time.GetTimestamp();
 
         var bindAddress = options.DualStack && options.BindAddress.Equals(IPAddress.Any) ? IPAddress.IPv6Any : options.BindAddress;
         _socket = new Socket(bindAddress.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
@@ -176,6 +197,9 @@ public sealed class MediaServer : IDisposable
 
     /// <summary>True while the receive thread uses sendmmsg/recvmmsg (<see cref="MediaServerOptions.BatchedIo"/> on Linux).</summary>
     internal bool UsesBatchedIo => Volatile.Read(ref _batch) is not null;
+
+    /// <summary>TCP events (accepted connections, frames, ends) waiting for the receive thread.</summary>
+    internal int QueuedTcpEvents => _tcpEvents.Count;
 
     /// <summary>Server-wide counters: every peer's plus what came from unknown addresses.</summary>
     public MediaCounterSnapshot GetCounters() => _counters.Snapshot();
@@ -1052,7 +1076,22 @@ public sealed class MediaServer : IDisposable
 
     private void PostTcp(in TcpEvent tcpEvent)
     {
-        _tcpEvents.Enqueue(tcpEvent);
+        bool queued;
+        lock (_tcpEventsGate)
+        {
+            queued = !_tcpEventsClosed;
+            if (queued)
+            {
+                _tcpEvents.Enqueue(tcpEvent);
+            }
+        }
+
+        if (!queued)
+        {
+            // After the last drain (the server stopped): nobody will handle it, so close it and give its frame back here.
+            Discard(tcpEvent);
+            return;
+        }
 
         // One wake-up per burst of frames: the receive thread clears the flag before it drains the queue.
         if (Interlocked.Exchange(ref _tcpWakePending, 1) == 0)
@@ -1099,8 +1138,24 @@ public sealed class MediaServer : IDisposable
     {
         Interlocked.Exchange(ref _tcpWakePending, 0);
         var now = _time.GetTimestamp();
-        while (_tcpEvents.TryDequeue(out var tcpEvent))
+        for (var taken = 0; ; taken++)
         {
+            if (taken == MaxTcpEventsPerDrain)
+            {
+                // The rest after the next datagrams; the wake-up makes sure there is a next round without any.
+                if (!_tcpEvents.IsEmpty && Interlocked.Exchange(ref _tcpWakePending, 1) == 0)
+                {
+                    Wake();
+                }
+
+                return;
+            }
+
+            if (!_tcpEvents.TryDequeue(out var tcpEvent))
+            {
+                return;
+            }
+
             try
             {
                 HandleTcpEvent(tcpEvent, now);
@@ -1112,12 +1167,26 @@ public sealed class MediaServer : IDisposable
             }
             finally
             {
-                if (tcpEvent.Frame is { } frame)
-                {
-                    ArrayPool<byte>.Shared.Return(frame);
-                }
+                ReturnFrame(tcpEvent);
             }
         }
+    }
+
+    /// <summary>Gives a frame event's buffer back to the pool and its reader the credit for another frame.</summary>
+    private static void ReturnFrame(in TcpEvent tcpEvent)
+    {
+        if (tcpEvent.Frame is { } frame)
+        {
+            ArrayPool<byte>.Shared.Return(frame);
+            tcpEvent.Connection.FrameHandled();
+        }
+    }
+
+    /// <summary>An event nobody will handle: the connection closes, the frame goes back.</summary>
+    private static void Discard(in TcpEvent tcpEvent)
+    {
+        tcpEvent.Connection.Close();
+        ReturnFrame(tcpEvent);
     }
 
     private void HandleTcpEvent(in TcpEvent tcpEvent, long now)
@@ -1134,9 +1203,12 @@ public sealed class MediaServer : IDisposable
                 {
                     RejectTcp(connection, TcpRejectionReason.TooManyPending, MediaCounter.TcpConnectionsRefused);
                 }
+                else if (!TryAddPending(connection))
+                {
+                    RefuseFromSource(connection);
+                }
                 else
                 {
-                    _pendingTcp.Add(connection);
                     _counters.Increment(MediaCounter.TcpConnectionsAccepted);
                     connection.StartReading(this);
                 }
@@ -1223,7 +1295,7 @@ public sealed class MediaServer : IDisposable
                 return;
             }
 
-            _pendingTcp.Remove(connection);
+            RemovePending(connection);
             _openTcp.Add(connection);
             checkedPeer.TcpConnections.Add(connection);
             connection.Authenticate(checkedPeer);
@@ -1264,15 +1336,40 @@ public sealed class MediaServer : IDisposable
             _counters.Increment(counted);
         }
 
+        // Reported before the close, so that whoever sees the connection closed can read the report.
+        if (_options.TcpConnectionRejected is not null && TryTakeRejectionReport())
+        {
+            try
+            {
+                _options.TcpConnectionRejected(new TcpConnectionRejection(connection.RemoteEndPoint, reason));
+            }
+            catch (Exception ex)
+            {
+                ReportUnexpected(ex);
+            }
+        }
+
         CloseTcp(connection);
-        try
+    }
+
+    /// <summary>Whether this window has a report left for the log; counts the closes that do not get one.</summary>
+    private bool TryTakeRejectionReport()
+    {
+        var now = _time.GetTimestamp();
+        if (now - _tcpRejectionWindowStart >= _tcpRejectionWindowTicks)
         {
-            _options.TcpConnectionRejected?.Invoke(new TcpConnectionRejection(connection.RemoteEndPoint, reason));
+            _tcpRejectionWindowStart = now;
+            _tcpRejectionsReportedInWindow = 0;
         }
-        catch (Exception ex)
+
+        if (_tcpRejectionsReportedInWindow >= MaxTcpRejectionReportsPerWindow)
         {
-            ReportUnexpected(ex);
+            _counters.Increment(MediaCounter.TcpRejectionsUnreported);
+            return false;
         }
+
+        _tcpRejectionsReportedInWindow++;
+        return true;
     }
 
     /// <summary>
@@ -1282,7 +1379,7 @@ public sealed class MediaServer : IDisposable
     private void CloseTcp(TcpConnection connection)
     {
         connection.Close();
-        _pendingTcp.Remove(connection);
+        RemovePending(connection);
         _openTcp.Remove(connection);
         if (connection.Peer is { } peer)
         {
@@ -1295,16 +1392,20 @@ public sealed class MediaServer : IDisposable
         }
     }
 
-    /// <summary>When the loop has stopped: pending connections, and frames nobody will read.</summary>
+    /// <summary>
+    /// When the loop has stopped: pending connections, what is left open (the peers' are closed with them), and what
+    /// was queued; what the accept loop or a reader posts after this is closed by them (<see cref="PostTcp"/>).
+    /// </summary>
     private void CloseAllTcp()
     {
+        lock (_tcpEventsGate)
+        {
+            _tcpEventsClosed = true;
+        }
+
         while (_tcpEvents.TryDequeue(out var tcpEvent))
         {
-            tcpEvent.Connection.Close();
-            if (tcpEvent.Frame is { } frame)
-            {
-                ArrayPool<byte>.Shared.Return(frame);
-            }
+            Discard(tcpEvent);
         }
 
         foreach (var connection in _pendingTcp)
@@ -1312,9 +1413,60 @@ public sealed class MediaServer : IDisposable
             connection.Close();
         }
 
+        foreach (var connection in _openTcp)
+        {
+            connection.Close();
+        }
+
         _pendingTcp.Clear();
+        _pendingBySource.Clear();
         _tcpToFlush.Clear();
         _openTcp.Clear();
+    }
+
+    /// <summary>Counts a new pending connection against its source; false when the source has its limit.</summary>
+    private bool TryAddPending(TcpConnection connection)
+    {
+        ref var source = ref CollectionsMarshal.GetValueRefOrAddDefault(_pendingBySource, connection.Source, out _);
+        if (source.Pending >= _options.MaxPendingTcpConnectionsPerSource)
+        {
+            return false;
+        }
+
+        source.Pending++;
+        _pendingTcp.Add(connection);
+        return true;
+    }
+
+    private void RemovePending(TcpConnection connection)
+    {
+        if (!_pendingTcp.Remove(connection))
+        {
+            return;
+        }
+
+        ref var source = ref CollectionsMarshal.GetValueRefOrNullRef(_pendingBySource, connection.Source);
+        if (!Unsafe.IsNullRef(ref source) && --source.Pending <= 0)
+        {
+            // Below its limit again: a next refusal is news for the log.
+            _pendingBySource.Remove(connection.Source);
+        }
+    }
+
+    /// <summary>Refuses a connection whose source has its pending limit; counts each, tells the log the first while at the limit.</summary>
+    private void RefuseFromSource(TcpConnection connection)
+    {
+        _counters.Increment(MediaCounter.TcpConnectionsRefused);
+        _counters.Increment(MediaCounter.TcpConnectionsRefusedFromSource);
+        ref var source = ref CollectionsMarshal.GetValueRefOrNullRef(_pendingBySource, connection.Source);
+        if (source.RefusalReported)
+        {
+            CloseTcp(connection);
+            return;
+        }
+
+        source.RefusalReported = true;
+        RejectTcp(connection, TcpRejectionReason.TooManyPendingFromSource, null);
     }
 
     /// <summary>Flushes what a full kernel buffer kept back, and closes connections that did not authenticate in time.</summary>
@@ -1523,6 +1675,13 @@ public sealed class MediaServer : IDisposable
         {
             // Nowhere further to report to.
         }
+    }
+
+    /// <summary>A source's pending connections, and whether its being at the limit has been reported.</summary>
+    private struct PendingSource
+    {
+        public int Pending;
+        public bool RefusalReported;
     }
 
     private enum TcpEventKind

@@ -39,6 +39,12 @@ public sealed record MediaServerOptions
     /// <summary>Accepted TCP connections whose first frame has not yet been judged; more are closed at once.</summary>
     public int MaxPendingTcpConnections { get; init; } = 64;
 
+    /// <summary>
+    /// Of <see cref="MaxPendingTcpConnections"/>, how many one source (an IPv4 address, an IPv6 /64) may hold, so that one
+    /// address cannot keep everyone else out of ICE-TCP; more from it are closed at once.
+    /// </summary>
+    public int MaxPendingTcpConnectionsPerSource { get; init; } = 8;
+
     /// <summary>Authenticated TCP connections per peer; a further one is closed (a browser needs one per candidate pair).</summary>
     public int MaxTcpConnectionsPerPeer { get; init; } = 2;
 
@@ -56,7 +62,8 @@ public sealed record MediaServerOptions
 
     /// <summary>
     /// Told when a TCP connection is refused or closed for misbehaving (no secrets: the remote address and the
-    /// reason); wire it to the operational log. Called on the receive thread.
+    /// reason); wire it to the operational log. Called on the receive thread, at most 50 times per 10 s (the rest are
+    /// counted, <see cref="MediaCounter.TcpRejectionsUnreported"/>), and for a source at its pending limit once.
     /// </summary>
     public Action<TcpConnectionRejection>? TcpConnectionRejected { get; init; }
 
@@ -107,6 +114,7 @@ public sealed record MediaServerOptions
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxPendingTcpConnections, 1, nameof(MaxPendingTcpConnections));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxPendingTcpConnectionsPerSource, 1, nameof(MaxPendingTcpConnectionsPerSource));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxTcpConnectionsPerPeer, 1, nameof(MaxTcpConnectionsPerPeer));
         ArgumentOutOfRangeException.ThrowIfLessThan(TcpSendBufferSize, 16 * 1024, nameof(TcpSendBufferSize));
         if (TcpAuthenticationTimeout <= TimeSpan.Zero)

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Sockets;
 
@@ -15,20 +16,31 @@ internal interface IPacketPath
 /// One accepted ICE-TCP connection (RFC 6544, passive side) with RFC 4571 framing. An asynchronous reader hands
 /// each complete frame, copied into a pooled buffer, to the media server's receive thread, which owns everything
 /// the connection means (its peer, whether it has authenticated). Before the first frame has been judged the
-/// reader waits, so an unauthenticated connection has at most one frame in flight.
+/// reader waits, so an unauthenticated connection has at most one frame in flight; after that at most
+/// <see cref="MaxFramesInFlight"/> frames wait for the receive thread, and the reader stops reading (TCP's flow control
+/// then holds the browser back) until the receive thread has handled some.
 /// </summary>
 /// <remarks>
 /// Sends never block the caller: packets are framed into a bounded buffer (dropped, false, when it is full) and
 /// written with non-blocking sends; what the kernel does not take now stays buffered for the next flush, which
 /// the receive thread runs after each burst and each tick. The DTLS worker's sends flush at once. A lock orders
-/// the receive thread's and the DTLS worker's writes; nobody waits on it for long.
+/// the receive thread's and the DTLS worker's writes; nobody waits on it for long. The send buffer is rented when
+/// the connection authenticates, not before: a pending connection holds only its framer's buffer (one frame).
 /// </remarks>
+[SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "The semaphore's wait handle is never asked for, so it holds nothing to dispose; Close ends the connection.")]
 internal sealed class TcpConnection : IPacketPath
 {
+    /// <summary>Frames of an authenticated connection handed to the receive thread and not yet handled, at most.</summary>
+    internal const int MaxFramesInFlight = 64;
+
     private readonly Socket _socket;
     private readonly Rfc4571Framer _framer;
+    private readonly int _sendBufferSize;
     private readonly Lock _sendGate = new();
     private readonly TaskCompletionSource<bool> _verdict = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // No maximum: Close releases one more to wake a reader that waits, whatever is in flight.
+    private readonly SemaphoreSlim _frameCredits = new(MaxFramesInFlight);
     private byte[]? _sendBuffer;
     private int _sendLength;
     private volatile bool _authenticated;
@@ -41,10 +53,29 @@ internal sealed class TcpConnection : IPacketPath
         // Sends from the receive thread must never wait for the browser; reads are asynchronous anyway.
         _socket.Blocking = false;
         _framer = new Rfc4571Framer(maxFrameLength);
-        _sendBuffer = ArrayPool<byte>.Shared.Rent(sendBufferSize);
+        _sendBufferSize = sendBufferSize;
         AcceptedAt = acceptedAt;
         RemoteEndPoint = (IPEndPoint)socket.RemoteEndPoint!;
         Remote = TransportAddress.FromEndPoint(RemoteEndPoint);
+        Source = SourceOf(RemoteEndPoint.Address);
+    }
+
+    /// <summary>
+    /// Whom the pending limit per source counts this connection against: the IPv4 address (also when it arrived
+    /// IPv4-mapped on a dual-stack listener), or the IPv6 /64, which one host usually holds whole.
+    /// </summary>
+    public IPAddress Source { get; }
+
+    /// <summary>The bytes of send buffer the connection holds from the pool: none until it authenticates, none once closed.</summary>
+    internal int SendBufferLength
+    {
+        get
+        {
+            lock (_sendGate)
+            {
+                return _sendBuffer?.Length ?? 0;
+            }
+        }
     }
 
     /// <summary>The browser's end of the connection: the remote candidate ICE sees.</summary>
@@ -82,9 +113,40 @@ internal sealed class TcpConnection : IPacketPath
     /// <summary>The first frame was a valid check for <paramref name="peer"/>: frames flow freely from here on.</summary>
     public void Authenticate(MediaPeer peer)
     {
+        lock (_sendGate)
+        {
+            if (_closed)
+            {
+                return;
+            }
+
+            _sendBuffer = ArrayPool<byte>.Shared.Rent(_sendBufferSize);
+        }
+
         Peer = peer;
         _authenticated = true;
         _verdict.TrySetResult(true);
+    }
+
+    /// <summary>The receive thread has handled (or dropped) one frame of this connection: the reader may hand over another.</summary>
+    public void FrameHandled() => _frameCredits.Release();
+
+    internal static IPAddress SourceOf(IPAddress address)
+    {
+        if (address.IsIPv4MappedToIPv6)
+        {
+            return address.MapToIPv4();
+        }
+
+        if (address.AddressFamily != AddressFamily.InterNetworkV6)
+        {
+            return address;
+        }
+
+        Span<byte> bytes = stackalloc byte[16];
+        address.TryWriteBytes(bytes, out _);
+        bytes[8..].Clear();
+        return new IPAddress(bytes);
     }
 
     /// <summary>Frames the packet into the send buffer; false (dropped) when it does not fit or the connection closed.</summary>
@@ -155,6 +217,9 @@ internal sealed class TcpConnection : IPacketPath
     {
         _closed = true;
         _verdict.TrySetResult(false);
+
+        // A reader waiting for a credit wakes, sees the close and ends.
+        _frameCredits.Release();
         lock (_sendGate)
         {
             if (_sendBuffer is { } buffer)
@@ -184,9 +249,20 @@ internal sealed class TcpConnection : IPacketPath
 
                 _framer.Advance(count);
                 FrameResult result;
-                while ((result = HandOverFrames(server)) == FrameResult.Frame)
+                while ((result = TakeFrame(out var frame, out var length)) == FrameResult.Frame)
                 {
-                    if (!await _verdict.Task.ConfigureAwait(false))
+                    // Reads stop while the receive thread has MaxFramesInFlight of this connection's frames to handle.
+                    await _frameCredits.WaitAsync().ConfigureAwait(false);
+                    if (_closed)
+                    {
+                        ArrayPool<byte>.Shared.Return(frame!);
+                        return;
+                    }
+
+                    server.PostTcpFrame(this, frame!, length);
+
+                    // Reads stop until the receive thread has judged the first frame.
+                    if (!_authenticated && !await _verdict.Task.ConfigureAwait(false))
                     {
                         return;
                     }
@@ -215,27 +291,16 @@ internal sealed class TcpConnection : IPacketPath
         }
     }
 
-    /// <summary>
-    /// Hands the complete frames to the receive thread. <see cref="FrameResult.Frame"/> means: stopped after the
-    /// first frame of an unauthenticated connection, wait for the verdict before reading on.
-    /// </summary>
-    private FrameResult HandOverFrames(MediaServer server)
+    /// <summary>The next complete frame, copied into a buffer from the shared pool that the receive thread returns.</summary>
+    private FrameResult TakeFrame(out byte[]? copy, out int length)
     {
-        FrameResult result;
-        while ((result = _framer.TryTakeFrame(out var frame)) == FrameResult.Frame)
+        var result = _framer.TryTakeFrame(out var frame);
+        copy = null;
+        length = frame.Length;
+        if (result == FrameResult.Frame)
         {
-            if (_closed)
-            {
-                return FrameResult.NeedMore;
-            }
-
-            var copy = ArrayPool<byte>.Shared.Rent(frame.Length);
+            copy = ArrayPool<byte>.Shared.Rent(frame.Length);
             frame.CopyTo(copy);
-            server.PostTcpFrame(this, copy, frame.Length);
-            if (!_authenticated)
-            {
-                return FrameResult.Frame;
-            }
         }
 
         return result;

@@ -8,6 +8,12 @@ public enum TcpRejectionReason
     /// <summary><see cref="MediaServerOptions.MaxPendingTcpConnections"/> connections were already waiting for their first frame.</summary>
     TooManyPending,
 
+    /// <summary>
+    /// Its source already had <see cref="MediaServerOptions.MaxPendingTcpConnectionsPerSource"/> connections waiting for
+    /// their first frame. Reported once while the source stays at its limit; each refusal is counted.
+    /// </summary>
+    TooManyPendingFromSource,
+
     /// <summary>The peer already had <see cref="MediaServerOptions.MaxTcpConnectionsPerPeer"/> connections.</summary>
     TooManyForPeer,
 

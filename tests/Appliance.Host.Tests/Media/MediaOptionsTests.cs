@@ -59,4 +59,15 @@ public sealed class MediaOptionsTests
 
         Assert.That(refused!.Message, Does.Contain("Appliance:Media:TcpPort"));
     }
+
+    [Test]
+    public void Pending_TCP_connections_per_source_default_to_8_and_below_1_stop_the_start_with_the_setting_named()
+    {
+        Assert.That(new MediaOptions().ResolveTcpPendingPerSource(), Is.EqualTo(8));
+        Assert.That(new MediaOptions { TcpPendingPerSource = 32 }.ResolveTcpPendingPerSource(), Is.EqualTo(32));
+
+        var refused = Assert.Throws<InvalidOperationException>(() => new MediaOptions { TcpPendingPerSource = 0 }.ResolveTcpPendingPerSource());
+
+        Assert.That(refused!.Message, Does.Contain("Appliance:Media:TcpPendingPerSource"));
+    }
 }

@@ -63,6 +63,9 @@ internal sealed class ApplianceDriver : ISfuDriver
             "--urls=" + baseAddress.GetLeftPart(UriPartial.Authority),
             dataArgument,
             string.Create(CultureInfo.InvariantCulture, $"--Appliance:Media:Port={mediaPort}"),
+
+            // The generator's clients use UDP; the TCP port would default to the same number, which nothing made sure is free.
+            "--Appliance:Media:TcpPort=-1",
             "--Appliance:Media:BindAddress=127.0.0.1",
             string.Create(CultureInfo.InvariantCulture, $"--Appliance:Media:LastN={_lastN}"),
             "--Appliance:GuestRequestsPerMinute=1000000",
