@@ -489,6 +489,8 @@ public class IceTcpTests(bool batchedIo)
         Assert.That(b.SendRtp(TestMedia.Rtp(0xB1, 1, 50, 1)), Is.True);
         var length = await udp.ReceiveAsync(response.AsMemory()).AsTask().WaitAsync(MediaRig.Guard);
         Assert.That(length, Is.GreaterThan(12), "the media goes to the UDP address");
+        // With batched I/O a packet is counted once its batch has gone, which can be after it has arrived.
+        await MediaRig.WaitUntilAsync(() => peerA.GetCounters()[MediaCounter.RtpSent] >= rtpSent + 1, "the sent packet to be counted");
         Assert.That(peerA.GetCounters()[MediaCounter.RtpSent], Is.EqualTo(rtpSent + 1));
         Assert.That(atA, Is.Zero, "and no longer over the TCP connection");
         Assert.That(peerA.GetCounters()[MediaCounter.TcpConnectionsAuthenticated], Is.EqualTo(1));
