@@ -307,7 +307,7 @@ public class IceTcpTests(bool batchedIo)
 
         // A byte every 50 ms keeps the connection busy but never completes the 1500-byte frame in time.
         var sent = 0;
-        while (!raw.Poll(50_000, SelectMode.SelectRead) && sent < 100)
+        while (!raw.Poll(50_000, SelectMode.SelectRead) && sent < 200)
         {
             try
             {
@@ -322,8 +322,10 @@ public class IceTcpTests(bool batchedIo)
 
         await AssertClosedAsync(raw);
         var elapsed = TimeProvider.System.GetElapsedTime(started);
-        Assert.That(sent, Is.LessThan(100), "closed while it still trickled");
-        Assert.That(elapsed, Is.GreaterThanOrEqualTo(timeout).And.LessThan(timeout * 6));
+        Assert.That(sent, Is.LessThan(200), "closed while it still trickled");
+        // The bound leaves room for a loaded machine; what it tells apart is a timeout counted from the accept (0.5 s)
+        // from one restarted by every byte (never, while the trickle goes on for 10 s).
+        Assert.That(elapsed, Is.GreaterThanOrEqualTo(timeout).And.LessThan(timeout * 12));
         await MediaRig.WaitUntilAsync(() => !rig.Rejections.IsEmpty, "the close to be reported");
         Assert.That(rig.Server.GetCounters()[MediaCounter.TcpAuthenticationTimeouts], Is.EqualTo(1));
         Assert.That(rig.Rejections.Select(r => r.Reason), Is.EqualTo(new[] { TcpRejectionReason.AuthenticationTimeout }));
