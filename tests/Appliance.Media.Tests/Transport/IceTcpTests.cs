@@ -398,6 +398,8 @@ public class IceTcpTests(bool batchedIo)
 
         // A hundred frames at once: the receive thread, busy, has judged none of them.
         await raw.SendAsync(Enumerable.Range(0, 100).SelectMany(_ => Frame([0xEE])).ToArray());
+        await MediaRig.WaitUntilAsync(() => rig.Server.QueuedTcpEvents >= 1, "the first frame to be queued");
+        // Time for the reader to go on, were it to read past the first frame.
         await Task.Delay(300);
         var queued = rig.Server.QueuedTcpEvents;
         hold.Release();
