@@ -112,8 +112,10 @@ public sealed class SystemAdministration(ApplianceOptions options, ApplianceData
         await audit.CheckpointAsync(cancellationToken);
         var files = new List<string> { Path.GetFileName(database.DatabasePath) };
         var data = options.DataDirectory;
-        var copied = new[] { database.KeyFilePath, audit.LogPath, Path.Combine(data, "audit.checkpoint"), Path.Combine(data, "audit-signing.key"), SettingsPath }
-            .Select(file => Path.GetRelativePath(data, file))
+        // The audit files by the names the restore and the backup check use (Backups.AuditFiles), in the data folder.
+        var copied = new[] { Path.GetRelativePath(data, database.KeyFilePath) }
+            .Concat(Backups.AuditFiles)
+            .Append(Path.GetRelativePath(data, SettingsPath))
             // The certificate and key only as a pair: one without the other is not served either.
             .Concat(UploadedCertificate.RelativePaths.All(f => File.Exists(Path.Combine(data, f))) ? UploadedCertificate.RelativePaths : [])
             // Without the key ring a restored appliance could not read a cookie or ticket it issued.
